@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { createBus, createInProcessTransport, createRabbitTransport, createRelay, deadLetterTable, type Transport } from './platform/bus/index.js';
+import type { Config } from './platform/config.js';
+import { migrate, openDatabase, platformMigrations, type Database, type MigrationSource } from './platform/db/index.js';
+import { openHotStore } from './platform/hot-store/index.js';
+import { createHttpServer, purgeIdempotencyRecords } from './platform/http/index.js';
+import { createJobRunner } from './platform/jobs/index.js';
+import { createMetrics } from './platform/metrics.js';
+import type { AuditCheck, FlashmartModule, Platform } from './platform/module.js';
+import { platformAudits } from './platform/audit.js';
+import { createIdentityModule, type IdentityService } from './modules/identity/index.js';
+
+export interface Modules {
+  identity: IdentityService;
+  all: FlashmartModule[];
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { role: config.role, pid: process.pid } });
+}
+
+/** Every module, in dependency order. */
+export function createModules(platform: Platform): Modules {
+  const identity = createIdentityModule(platform);
+  return { identity: identity.service, all: [identity] };
+}
+
+export function migrationSources(modules: FlashmartModule[]): MigrationSource[] {
+  return [platformMigrations, ...modules.flatMap((m) => (m.migrations ? [m.migrations] : []))];
+}
+
+async function openTransport(config: Config, database: Database, logger: Logger, metrics: Platform['metrics']): Promise<Transport> {
+  if (config.amqpUrl) {
+    return createRabbitTransport({ url: config.amqpUrl, namespace: config.namespace, deliveryLimit: config.deliveryLimit }, logger);
+  }
+  return createInProcessTransport(config.deliveryLimit, deadLetterTable(database.db, metrics), logger);
+}
+
+/** Opens every adapter the configuration selects: PGlite or PostgreSQL, memory or Redis, in-process or RabbitMQ. */
+export async function openPlatform(config: Config, logger: Logger): Promise<Platform> {
+  const metrics = createMetrics();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const hotStore = await openHotStore(config.redisUrl, config.namespace);
+  const transport = await openTransport(config, database, logger, metrics);
+  const bus = createBus(database.db, transport, logger, metrics);
+  const relay = createRelay(database.db, transport, logger, metrics);
+  const jobs = createJobRunner(database.db, logger, metrics);
+  return { config, database, hotStore, transport, bus, relay, jobs, logger, metrics };
+}
+
+export async function closePlatform(platform: Platform): Promise<void> {
+  await platform.relay.stop();
+  await platform.jobs.stop();
+  await platform.transport.close();
+  await platform.hotStore.close();
+  await platform.database.close();
+}
+
+export interface RunningApp {
+  platform: Platform;
+  modules: Modules;
+  http: FastifyInstance;
+  /** Base URL when listening, e.g. http://127.0.0.1:3000. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Listen on config.port (false: use http.inject only). */
+  listen?: boolean;
+}
+
+/** The composition root: platform + modules for the configured role. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config);
+  const platform = await openPlatform(config, logger);
+  const modules = createModules(platform);
+  const serveApi = config.role === 'all' || config.role === 'api';
+  const runWorker = config.role === 'all' || config.role === 'worker';
+  let purgeTimer: NodeJS.Timeout | undefined;
+  try {
+    const applied = await migrate(platform.database, migrationSources(modules.all));
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    for (const module of modules.all) await module.bootstrap?.();
+    if (!config.amqpUrl && config.role !== 'all') {
+      logger.warn('without AMQP_URL events are delivered in-process: run --role all, or set AMQP_URL for separate roles');
+    }
+    if (runWorker) {
+      for (const module of modules.all) await module.registerWorker?.();
+      platform.relay.start();
+      platform.jobs.start();
+      purgeTimer = setInterval(() => {
+        purgeIdempotencyRecords(platform.database.db).catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
+      }, 3_600_000);
+      purgeTimer.unref();
+    }
+    const http = await createHttpServer({
+      logger,
+      metrics: platform.metrics,
+      db: platform.database.db,
+      serveApi,
+      authenticator: serveApi ? modules.identity : undefined,
+      trustProxy: process.env.FLASHMART_TRUST_PROXY === 'true',
+      readiness: [
+        { name: 'database', check: () => platform.database.ping() },
+        { name: 'hotStore', check: () => platform.hotStore.ping() },
+        { name: 'broker', check: () => platform.transport.ping() },
+      ],
+    });
+    if (serveApi) for (const module of modules.all) await module.registerRoutes?.(http);
+    let url: string | undefined;
+    if (options.listen !== false) url = await http.listen({ port: config.port, host: config.host });
+    else await http.ready();
+    return {
+      platform,
+      modules,
+      http,
+      url,
+      async close() {
+        if (purgeTimer) clearInterval(purgeTimer);
+        await http.close();
+        await closePlatform(platform);
+      },
+    };
+  } catch (error) {
+    if (purgeTimer) clearInterval(purgeTimer);
+    await closePlatform(platform).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Every invariant check: the platform's and each module's. */
+export function auditChecks(platform: Platform, modules: Modules): AuditCheck[] {
+  return [...platformAudits(platform, migrationSources(modules.all)), ...modules.all.flatMap((m) => m.audits ?? [])];
+}

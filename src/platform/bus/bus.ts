@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import { inTransaction, type Db, type Tx } from '../db/index.js';
+import type { Metrics } from '../metrics.js';
+import type { BusMessage, EventMap, Topic } from './events.js';
+import type { Transport, WireMessage } from './transport.js';
+
+/** A consumer's reaction to one event, run in the transaction that also records it in the inbox. */
+export type EventHandler<T extends Topic> = (tx: Tx, payload: EventMap[T], message: BusMessage<T>) => Promise<void>;
+export type EventHandlers = { [T in Topic]?: EventHandler<T> };
+
+/**
+ * Consumer side of the bus. Each handled message id is stored in the inbox in the same
+ * transaction as the handler's effects, so a redelivered message is acknowledged and skipped.
+ */
+export function createBus(db: Db, transport: Transport, logger: Logger, metrics: Metrics) {
+  async function handleOnce(group: string, handlers: EventHandlers, wire: WireMessage): Promise<void> {
+    const handler = handlers[wire.topic as Topic] as EventHandler<Topic> | undefined;
+    if (!handler) return;
+    const handled = await inTransaction(db, async (tx) => {
+      const fresh = await tx
+        .insertInto('platform_inbox')
+        .values({ consumer_group: group, message_id: wire.id })
+        .onConflict((oc) => oc.doNothing())
+        .returning('message_id')
+        .executeTakeFirst();
+      if (!fresh) return false;
+      const message = wire as BusMessage<Topic>;
+      await handler(tx, message.payload, message);
+      return true;
+    });
+    metrics.messagesHandled.inc({ group, outcome: handled ? 'handled' : 'duplicate' });
+  }
+
+  return {
+    /** Subscribes a consumer group to the topics it has handlers for. */
+    async subscribe(group: string, handlers: EventHandlers): Promise<void> {
+      const topics = Object.keys(handlers);
+      await transport.consume(group, topics, async (wire) => {
+        try {
+          await handleOnce(group, handlers, wire);
+        } catch (error) {
+          metrics.messagesHandled.inc({ group, outcome: 'failed' });
+          logger.warn({ err: error, group, messageId: wire.id, topic: wire.topic }, 'event handler failed');
+          throw error;
+        }
+      });
+    },
+  };
+}
+
+export type Bus = ReturnType<typeof createBus>;
+
+/** Where the in-process transport puts messages that failed too often: a table an operator reads. */
+export function deadLetterTable(db: Db, metrics: Metrics) {
+  return async (group: string, message: WireMessage, error: unknown): Promise<void> => {
+    metrics.deadLettered.inc({ group });
+    await db
+      .insertInto('platform_dead_letters')
+      .values({
+        consumer_group: group,
+        message_id: message.id,
+        topic: message.topic,
+        payload: JSON.stringify(message.payload),
+        error: error instanceof Error ? error.message : String(error),
+      })
+      .execute();
+  };
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from '../db/index.js';
+import type { EventMap, Topic } from './events.js';
+
+/**
+ * Records an event in the caller's transaction; the relay publishes it after commit.
+ * Returns the message id.
+ */
+export async function publishEvent<T extends Topic>(tx: Executor, topic: T, payload: EventMap[T]): Promise<string> {
+  const messageId = randomUUID();
+  await tx.insertInto('platform_outbox').values({ message_id: messageId, topic, payload: JSON.stringify(payload) }).execute();
+  return messageId;
+}
+
+/** Records many events of one topic in one statement (group commits). */
+export async function publishEvents<T extends Topic>(tx: Executor, topic: T, payloads: EventMap[T][]): Promise<void> {
+  if (payloads.length === 0) return;
+  await tx
+    .insertInto('platform_outbox')
+    .values(payloads.map((payload) => ({ message_id: randomUUID(), topic, payload: JSON.stringify(payload) })))
+    .execute();
+}

@@ -1,0 +1,141 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { Transport, WireHandler } from './transport.js';
+
+export interface RabbitOptions {
+  url: string;
+  namespace: string;
+  /** Failed deliveries of one message before RabbitMQ dead-letters it. */
+  deliveryLimit: number;
+  prefetch?: number;
+}
+
+interface Subscription {
+  group: string;
+  topics: string[];
+  handler: WireHandler;
+}
+
+/**
+ * RabbitMQ transport: a durable topic exchange; one durable quorum queue per consumer group
+ * (a delivery limit, then the group's dead-letter queue); publisher confirms; manual acks.
+ * Reconnects after a lost connection and re-establishes every consumer.
+ */
+export async function createRabbitTransport(options: RabbitOptions, logger: Logger): Promise<Transport> {
+  const exchange = `${options.namespace}.events`;
+  const deadLetterExchange = `${options.namespace}.dead-letters`;
+  const subscriptions: Subscription[] = [];
+  let connection: ChannelModel | undefined;
+  let publisher: ConfirmChannel | undefined;
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+
+  async function setUpConsumer(conn: ChannelModel, sub: Subscription): Promise<void> {
+    const channel: Channel = await conn.createChannel();
+    await channel.prefetch(options.prefetch ?? 64);
+    const queue = `${options.namespace}.${sub.group}`;
+    const deadQueue = `${queue}.dlq`;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
+    await channel.assertQueue(deadQueue, { durable: true });
+    await channel.bindQueue(deadQueue, deadLetterExchange, queue);
+    await channel.assertQueue(queue, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': options.deliveryLimit,
+        'x-dead-letter-exchange': deadLetterExchange,
+        'x-dead-letter-routing-key': queue,
+      },
+    });
+    for (const topic of sub.topics) await channel.bindQueue(queue, exchange, topic);
+    await channel.consume(queue, (raw: ConsumeMessage | null) => {
+      if (raw === null) return; // the queue was deleted; reconnect logic re-creates it
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.content.toString('utf8'));
+      } catch {
+        channel.nack(raw, false, false); // unreadable: straight to the dead-letter queue
+        return;
+      }
+      const message = { id: String(raw.properties.messageId), topic: raw.fields.routingKey, payload };
+      sub.handler(message).then(
+        () => channel.ack(raw),
+        (error: unknown) => {
+          logger.warn({ err: error, group: sub.group, messageId: message.id }, 'message handler failed; redelivering');
+          channel.nack(raw, false, true);
+        },
+      );
+    });
+  }
+
+  async function connect(): Promise<void> {
+    const conn = await amqp.connect(options.url);
+    conn.on('error', (error: unknown) => logger.warn({ err: error }, 'RabbitMQ connection error'));
+    conn.on('close', () => {
+      connection = undefined;
+      publisher = undefined;
+      if (!closed) {
+        logger.warn('RabbitMQ connection closed; reconnecting');
+        void reconnect();
+      }
+    });
+    const channel = await conn.createConfirmChannel();
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    for (const sub of subscriptions) await setUpConsumer(conn, sub);
+    connection = conn;
+    publisher = channel;
+  }
+
+  async function reconnect(): Promise<void> {
+    while (!closed && !connection) {
+      try {
+        await ensureConnected();
+      } catch (error) {
+        logger.warn({ err: error }, 'RabbitMQ reconnect failed; retrying in 1 s');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  async function ensureConnected(): Promise<void> {
+    if (connection) return;
+    connecting ??= connect().finally(() => {
+      connecting = undefined;
+    });
+    await connecting;
+  }
+
+  await ensureConnected();
+
+  return {
+    kind: 'rabbitmq',
+    async publish(messages) {
+      await ensureConnected();
+      const channel = publisher;
+      if (!channel) throw new Error('RabbitMQ publisher channel is not open');
+      for (const message of messages) {
+        channel.publish(exchange, message.topic, Buffer.from(JSON.stringify(message.payload)), {
+          persistent: true,
+          messageId: message.id,
+          contentType: 'application/json',
+        });
+      }
+      await channel.waitForConfirms();
+    },
+    async consume(group, topics, handler) {
+      const sub = { group, topics, handler };
+      await ensureConnected();
+      subscriptions.push(sub); // a later reconnect sets it up again
+      if (connection) await setUpConsumer(connection, sub);
+    },
+    async ping() {
+      await ensureConnected();
+      if (!connection) throw new Error('RabbitMQ is not connected');
+    },
+    async close() {
+      closed = true;
+      await connection?.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Db, Executor } from './tables.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The database handle every module receives: Kysely plus what differs between the two engines. */
+export interface Database {
+  readonly db: Db;
+  readonly kind: DatabaseKind;
+  /** Runs a multi-statement SQL script (migrations) on the given executor. */
+  execScript(executor: Executor, script: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+/** int8 (bigint, count(*)) as a JS number: minor units and counts stay far below 2^53. */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  /** Folder for the embedded database, or `memory://` for a throw-away one. */
+  dataDir: string;
+  poolSize?: number;
+}
+
+/** PostgreSQL when a URL is given, otherwise PGlite persisted in the data folder. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20) : openPGlite(options.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async execScript(executor, script) {
+      // node-postgres sends a parameterless query over the simple protocol, which allows many statements.
+      await sql.raw(script).execute(executor);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<Database> {
+  let location = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    location = path.join(dataDir, 'pgdata');
+    fs.mkdirSync(location, { recursive: true });
+  }
+  const pglite = await PGlite.create(location, { parsers: { [INT8_OID]: parseInt8 } });
+  const db: Db = new Kysely({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    async execScript(_executor, script) {
+      // The caller holds PGlite's only session (inside its transaction); exec runs many statements on it.
+      await pglite.exec(script);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Db } from '../db/index.js';
+import type { Metrics } from '../metrics.js';
+import { authHook, type Authenticator } from './auth.js';
+import { AppError, problemOf, type ErrorCode } from './errors.js';
+import { registerIdempotency } from './idempotency.js';
+import { fieldErrors, validatorCompiler } from './validation.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpOptions {
+  logger: Logger;
+  metrics: Metrics;
+  db: Db;
+  /** Serve the public API, docs and web app (api/all roles) or only health and metrics (worker). */
+  serveApi: boolean;
+  authenticator: Authenticator | undefined;
+  readiness: ReadinessCheck[];
+  trustProxy: boolean;
+  webRoot?: string;
+}
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, extra: AppError['extra'] = {}): FastifyReply {
+  if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(extra.retryAfterSeconds))));
+  return reply
+    .code(problemOf(code).status)
+    .type('application/problem+json')
+    .send(problemOf(code, detail, extra.errors));
+}
+
+function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AppError) return sendProblem(reply, error.code, error.detail, error.extra);
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const errors = fieldErrors(fastifyError.validationContext, fastifyError.validation);
+    return sendProblem(reply, 'validation_failed', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendProblem(reply, 'payload_too_large', `request bodies are limited to ${BODY_LIMIT} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendProblem(reply, 'unsupported_media_type', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return sendProblem(reply, 'validation_failed', 'the body is not valid JSON');
+  }
+  if (error instanceof SyntaxError) return sendProblem(reply, 'validation_failed', 'the body is not valid JSON');
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
+    return sendProblem(reply, code, fastifyError.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, 'internal_error');
+}
+
+function requestId(request: { headers: Record<string, unknown> }): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
+/** Builds the Fastify app with everything every route shares; modules add their routes after. */
+export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    genReqId: requestId,
+    trustProxy: options.trustProxy,
+    ajv: { customOptions: { coerceTypes: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(handleError);
+  app.decorateRequest('principal', null);
+
+  // JSON bodies: an empty body means "no body" (allowed where the body is optional).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    options.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+    else request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'form-action': ["'self'"],
+      },
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    let ready = true;
+    for (const item of options.readiness) {
+      try {
+        await Promise.race([
+          item.check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+        ]);
+        checks[item.name] = 'ok';
+      } catch (error) {
+        ready = false;
+        checks[item.name] = error instanceof Error ? error.message : 'failed';
+      }
+    }
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+
+  if (options.serveApi) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Flashmart API', version: '1.0.0', description: 'See API.md: the v1 contract.' },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    if (options.authenticator) app.addHook('onRequest', authHook(options.authenticator));
+    registerIdempotency(app, options.db);
+    await registerWeb(app, options.webRoot);
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const webPage = options.serveApi && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/sandbox/');
+    if (webPage && app.hasReplyDecorator('sendFile')) return reply.type('text/html').sendFile('index.html');
+    return sendProblem(reply, 'not_found', `no route for ${request.method} ${path}`);
+  });
+  return app;
+}
+
+/** The single-page web app: static files, and index.html for its client-side routes. */
+async function registerWeb(app: FastifyInstance, webRoot?: string): Promise<void> {
+  const root = webRoot ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+  if (!fs.existsSync(root)) return;
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+}

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { inTransaction, type Db, type Executor, type Tx } from '../db/index.js';
+import type { Metrics } from '../metrics.js';
+
+/** Every job kind and its payload type; modules augment this interface. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobMap {}
+
+export type JobKind = keyof JobMap & string;
+/** Runs inside the transaction that holds the job's row lock and deletes it on success. */
+export type JobHandler<K extends JobKind> = (tx: Tx, payload: JobMap[K]) => Promise<void>;
+
+export interface ScheduleOptions {
+  runAt?: Date;
+  /** At most one pending job per key: scheduling the same key again does nothing. */
+  key?: string;
+}
+
+/** Schedules a durable job in the caller's transaction. */
+export async function scheduleJob<K extends JobKind>(tx: Executor, kind: K, payload: JobMap[K], options: ScheduleOptions = {}): Promise<void> {
+  await tx
+    .insertInto('platform_jobs')
+    .values({ kind, payload: JSON.stringify(payload), run_at: options.runAt ?? new Date(), dedupe_key: options.key ?? null })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
+function backoffSeconds(attempts: number): number {
+  return Math.min(3600, 2 ** Math.min(attempts, 12));
+}
+
+/**
+ * Polls the jobs table with FOR UPDATE SKIP LOCKED, so many workers share the work and a
+ * job whose worker dies mid-way (its transaction rolls back) runs again.
+ */
+export function createJobRunner(db: Db, logger: Logger, metrics: Metrics, options: { pollMs?: number } = {}) {
+  const handlers = new Map<string, JobHandler<JobKind>>();
+  const pollMs = options.pollMs ?? 250;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  /** Runs one due job; false when none is due. */
+  async function runOne(): Promise<boolean> {
+    const kinds = [...handlers.keys()];
+    if (kinds.length === 0) return false;
+    let failed: { id: number; kind: string; attempts: number; error: unknown } | undefined;
+    const ran = await inTransaction(db, async (tx) => {
+      const job = await tx
+        .selectFrom('platform_jobs')
+        .select(['id', 'kind', 'payload', 'attempts'])
+        .where('run_at', '<=', sql<Date>`now()`)
+        .where('kind', 'in', kinds)
+        .orderBy('run_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!job) return false;
+      const handler = handlers.get(job.kind);
+      try {
+        await sql`savepoint job`.execute(tx);
+        await handler?.(tx, job.payload as never);
+        await tx.deleteFrom('platform_jobs').where('id', '=', job.id).execute();
+        metrics.jobsRun.inc({ kind: job.kind, outcome: 'done' });
+      } catch (error) {
+        // Undo the handler's partial work but keep the lock, then record the failure.
+        await sql`rollback to savepoint job`.execute(tx);
+        failed = { id: job.id, kind: job.kind, attempts: job.attempts + 1, error };
+        await tx
+          .updateTable('platform_jobs')
+          .set({
+            attempts: failed.attempts,
+            last_error: error instanceof Error ? error.message : String(error),
+            run_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds(failed.attempts)})`,
+          })
+          .where('id', '=', job.id)
+          .execute();
+        metrics.jobsRun.inc({ kind: job.kind, outcome: 'failed' });
+      }
+      return true;
+    });
+    if (failed) logger.warn({ err: failed.error, jobId: failed.id, kind: failed.kind, attempts: failed.attempts }, 'job failed; will retry');
+    return ran;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let ran = false;
+      try {
+        ran = await runOne();
+      } catch (error) {
+        logger.error({ err: error }, 'job runner failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      if (!ran && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  }
+
+  return {
+    register<K extends JobKind>(kind: K, handler: JobHandler<K>): void {
+      handlers.set(kind, handler as unknown as JobHandler<JobKind>);
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    nudge() {
+      wake?.();
+    },
+    /** Runs every job due now (tests and the CLI). */
+    async runDue(): Promise<number> {
+      let count = 0;
+      while (await runOne()) count++;
+      return count;
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;
