@@ -88,6 +88,12 @@ function readCurrencies(env: Env): string[] {
   return [...new Set(list)];
 }
 
+/** A folder for the embedded database, or `memory://` for one that lives only as long as the process. */
+function readDataDir(env: Env): string {
+  const raw = env.FLASHMART_DATA_DIR || './.flashmart';
+  return raw.startsWith('memory://') ? raw : path.resolve(raw);
+}
+
 function readSecret(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -113,7 +119,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const config: Config = {
     port,
     host,
-    dataDir: path.resolve(env.FLASHMART_DATA_DIR || './.flashmart'),
+    dataDir: readDataDir(env),
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     amqpUrl: readUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']),

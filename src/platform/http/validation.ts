@@ -31,8 +31,11 @@ export const validatorCompiler: FastifySchemaCompiler<Record<string, unknown>> =
   if (httpPart !== 'body') return urlAjv.compile(schema);
   const validate: ValidateFunction = bodyAjv.compile(schema);
   if (schema[OPTIONAL_BODY] !== true) return validate;
-  const optional = (data: unknown) => (data === undefined ? true : validate(data));
-  return Object.assign(optional, { get errors() { return validate.errors; } });
+  // Fastify reports an absent body as null (or undefined): both mean "no body".
+  const optional = (data: unknown) => (data === undefined || data === null ? true : validate(data));
+  // Fastify reads `.errors` after a failed call: forward it live from the wrapped validator.
+  Object.defineProperty(optional, 'errors', { get: () => validate.errors });
+  return optional;
 };
 
 interface AjvLikeError {

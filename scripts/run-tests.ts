@@ -1,0 +1,60 @@
+/**
+ * `npm test`: runs every *.test.ts with node's test runner. The real-service suites run
+ * when PostgreSQL, Redis and RabbitMQ answer at their default local addresses; otherwise
+ * they are skipped, loudly. FLASHMART_REQUIRE_SERVICES=1 (set by .ci/run) makes them required.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SERVICE_URLS, portAnswers } from '../test/support/services.js';
+
+function findTests(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const requested = process.argv.slice(2);
+const files = requested.length > 0 ? requested : [...findTests('src'), ...findTests('test')].sort();
+
+const checks = [
+  { name: 'PostgreSQL', url: SERVICE_URLS.database, port: 5432 },
+  { name: 'Redis', url: SERVICE_URLS.redis, port: 6379 },
+  { name: 'RabbitMQ', url: SERVICE_URLS.amqp, port: 5672 },
+];
+const missing: string[] = [];
+for (const check of checks) if (!(await portAnswers(check.url, check.port))) missing.push(`${check.name} (${new URL(check.url).host})`);
+
+const required = process.env.FLASHMART_REQUIRE_SERVICES === '1';
+let skippedNotice = '';
+if (missing.length > 0) {
+  if (required) {
+    process.stderr.write(`FLASHMART_REQUIRE_SERVICES=1 but these services do not answer: ${missing.join(', ')}\n`);
+    process.exit(1);
+  }
+  skippedNotice = [
+    '',
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    `!! SKIPPED: every real-service suite (PostgreSQL + Redis + RabbitMQ scenarios).`,
+    `!! Not answering: ${missing.join(', ')}. Only the embedded adapters were tested.`,
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '',
+  ].join('\n');
+  process.stdout.write(`${skippedNotice}\n`);
+}
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, FLASHMART_TEST_SERVICES: missing.length === 0 ? '1' : '0' },
+  },
+);
+child.on('exit', (code, signal) => {
+  if (skippedNotice) process.stdout.write(`${skippedNotice}\n`);
+  process.exit(code ?? (signal ? 1 : 0));
+});
