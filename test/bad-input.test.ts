@@ -109,6 +109,25 @@ for (const mode of MODES) {
 
     describe('forged access tokens → 401, nothing changed', () => {
       const claims = () => ({ sid: '00000000-0000-4000-8000-000000000000', name: 'victim', roles: ['user', 'admin'], cat: new Date().toISOString() });
+      const now = () => Math.floor(Date.now() / 1000);
+      interface Forgery {
+        secret?: Uint8Array;
+        alg?: string;
+        audience?: string;
+        issuedAt?: number;
+        expiresAt?: number;
+        roles?: string[];
+      }
+      /** A token signed like the server's, except for the one flaw a test puts in. */
+      const signed = (flaw: Forgery) =>
+        new SignJWT({ ...claims(), ...(flaw.roles ? { roles: flaw.roles } : {}) })
+          .setProtectedHeader({ alg: flaw.alg ?? 'HS256' })
+          .setIssuer('flashmart')
+          .setAudience(flaw.audience ?? 'flashmart-api')
+          .setSubject(user.user.id)
+          .setIssuedAt(flaw.issuedAt ?? now())
+          .setExpirationTime(flaw.expiresAt ?? now() + 300)
+          .sign(flaw.secret ?? key);
       const forgeries: [string, () => Promise<string>][] = [
         ['alg none', async () => new UnsecuredJWT(claims()).setIssuer('flashmart').setAudience('flashmart-api').setSubject(user.user.id).setIssuedAt().setExpirationTime('5m').encode()],
         [
@@ -120,40 +139,10 @@ for (const mode of MODES) {
             return `${header}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
           },
         ],
-        [
-          'wrong key',
-          async () =>
-            new SignJWT(claims())
-              .setProtectedHeader({ alg: 'HS256' })
-              .setIssuer('flashmart')
-              .setAudience('flashmart-api')
-              .setSubject(user.user.id)
-              .setIssuedAt()
-              .setExpirationTime('5m')
-              .sign(new TextEncoder().encode('some-other-secret-0123456789-0123456789')),
-        ],
-        [
-          'expired',
-          async () =>
-            new SignJWT(claims())
-              .setProtectedHeader({ alg: 'HS256' })
-              .setIssuer('flashmart')
-              .setAudience('flashmart-api')
-              .setSubject(user.user.id)
-              .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-              .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
-              .sign(key),
-        ],
-        [
-          'wrong audience',
-          async () =>
-            new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).setIssuer('flashmart').setAudience('elsewhere').setSubject(user.user.id).setIssuedAt().setExpirationTime('5m').sign(key),
-        ],
-        [
-          'wrong algorithm (HS512 with the right key)',
-          async () =>
-            new SignJWT(claims()).setProtectedHeader({ alg: 'HS512' }).setIssuer('flashmart').setAudience('flashmart-api').setSubject(user.user.id).setIssuedAt().setExpirationTime('5m').sign(key),
-        ],
+        ['wrong key', async () => signed({ secret: new TextEncoder().encode('some-other-secret-0123456789-0123456789') })],
+        ['expired', async () => signed({ issuedAt: now() - 3600, expiresAt: now() - 1800 })],
+        ['wrong audience', async () => signed({ audience: 'elsewhere' })],
+        ['wrong algorithm (HS512 with the right key)', async () => signed({ alg: 'HS512' })],
         ['garbage', async () => 'not.a.jwt'],
       ];
       for (const [name, forge] of forgeries) {
@@ -168,14 +157,7 @@ for (const mode of MODES) {
       }
 
       it('a correctly signed token is accepted (the forgeries failed for their flaw alone)', async () => {
-        const token = await new SignJWT({ ...claims(), roles: ['user'] })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setIssuer('flashmart')
-          .setAudience('flashmart-api')
-          .setSubject(user.user.id)
-          .setIssuedAt()
-          .setExpirationTime('5m')
-          .sign(key);
+        const token = await signed({ roles: ['user'] });
         assert.equal((await api.get('/api/v1/me', { token })).status, 200);
       });
     });
