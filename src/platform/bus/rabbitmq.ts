@@ -30,8 +30,26 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
   let connecting: Promise<void> | undefined;
   let closed = false;
 
+  /** Acks and nacks on a channel that closed meanwhile throw: the broker redelivers anyway. */
+  function settle(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      logger.warn({ err: error }, 'could not settle a message on a closed channel; it will be redelivered');
+    }
+  }
+
   async function setUpConsumer(conn: ChannelModel, sub: Subscription): Promise<void> {
     const channel: Channel = await conn.createChannel();
+    channel.on('error', (error: unknown) => logger.warn({ err: error, group: sub.group }, 'RabbitMQ consumer channel error'));
+    channel.on('close', () => {
+      // A channel can close alone (a server-side channel error): consume again on the same
+      // connection. When the whole connection went, the reconnect sets every consumer up.
+      setTimeout(() => {
+        if (closed || connection !== conn) return;
+        setUpConsumer(conn, sub).catch((error: unknown) => logger.error({ err: error, group: sub.group }, 'could not consume again'));
+      }, 500).unref();
+    });
     await channel.prefetch(options.prefetch ?? 64);
     const queue = `${options.namespace}.${sub.group}`;
     const deadQueue = `${queue}.dlq`;
@@ -60,10 +78,10 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
       }
       const message = { id: String(raw.properties.messageId), topic: raw.fields.routingKey, payload };
       sub.handler(message).then(
-        () => channel.ack(raw),
+        () => settle(() => channel.ack(raw)),
         (error: unknown) => {
           logger.warn({ err: error, group: sub.group, messageId: message.id }, 'message handler failed; redelivering');
-          channel.nack(raw, false, true);
+          settle(() => channel.nack(raw, false, true));
         },
       );
     });
@@ -80,11 +98,20 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
         void reconnect();
       }
     });
-    const channel = await conn.createConfirmChannel();
-    await channel.assertExchange(exchange, 'topic', { durable: true });
+    const channel = await openPublisher(conn);
     for (const sub of subscriptions) await setUpConsumer(conn, sub);
     connection = conn;
     publisher = channel;
+  }
+
+  async function openPublisher(conn: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await conn.createConfirmChannel();
+    channel.on('error', (error: unknown) => logger.warn({ err: error }, 'RabbitMQ publisher channel error'));
+    channel.on('close', () => {
+      if (publisher === channel) publisher = undefined; // the next publish opens another
+    });
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    return channel;
   }
 
   async function reconnect(): Promise<void> {
@@ -112,6 +139,7 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
     kind: 'rabbitmq',
     async publish(messages) {
       await ensureConnected();
+      if (!publisher && connection) publisher = await openPublisher(connection);
       const channel = publisher;
       if (!channel) throw new Error('RabbitMQ publisher channel is not open');
       for (const message of messages) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
+import { createPoller } from '../poller.js';
 import type { Transport } from './transport.js';
 
 export interface RelayOptions {
@@ -20,10 +21,6 @@ export function createRelay(db: Db, transport: Transport, logger: Logger, metric
   const batchSize = options.batchSize ?? 500;
   const idleMs = options.idleMs ?? 100;
   const leaseSeconds = options.leaseSeconds ?? 30;
-  let running = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
-
   async function relayOnce(): Promise<number> {
     const claimed = await sql<{ id: number; message_id: string; topic: string; payload: unknown }>`
       update platform_outbox set lease_until = now() + make_interval(secs => ${leaseSeconds})
@@ -48,44 +45,14 @@ export function createRelay(db: Db, transport: Transport, logger: Logger, metric
     return rows.length;
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      let published = 0;
-      try {
-        published = await relayOnce();
-      } catch (error) {
-        logger.error({ err: error }, 'outbox relay failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      if (published === 0 && running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    }
-  }
+  const poller = createPoller('outbox relay', async () => (await relayOnce()) > 0, idleMs, logger);
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
+    start: poller.start,
     /** Publish now instead of at the next poll (called after a local commit). */
-    nudge() {
-      wake?.();
-    },
+    nudge: poller.nudge,
     relayOnce,
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    stop: poller.stop,
   };
 }
 

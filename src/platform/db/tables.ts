@@ -5,7 +5,6 @@ import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction
  * tables by augmenting this interface from its own `*.tables.ts` (declaration merging), so
  * the module keeps the definition next to its migrations while transactions stay one type.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Tables {
   platform_migrations: {
     module: string;

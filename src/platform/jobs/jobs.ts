@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { inTransaction, type Db, type Executor, type Tx } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
+import { createPoller } from '../poller.js';
 
 /** Every job kind and its payload type; modules augment this interface. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -37,10 +38,6 @@ function backoffSeconds(attempts: number): number {
 export function createJobRunner(db: Db, logger: Logger, metrics: Metrics, options: { pollMs?: number } = {}) {
   const handlers = new Map<string, JobHandler<JobKind>>();
   const pollMs = options.pollMs ?? 250;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-
   /** Runs one due job; false when none is due. */
   async function runOne(): Promise<boolean> {
     const kinds = [...handlers.keys()];
@@ -85,51 +82,21 @@ export function createJobRunner(db: Db, logger: Logger, metrics: Metrics, option
     return ran;
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      let ran = false;
-      try {
-        ran = await runOne();
-      } catch (error) {
-        logger.error({ err: error }, 'job runner failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      if (!ran && running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-    }
-  }
+  const poller = createPoller('job runner', runOne, pollMs, logger);
 
   return {
     register<K extends JobKind>(kind: K, handler: JobHandler<K>): void {
       handlers.set(kind, handler as unknown as JobHandler<JobKind>);
     },
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    nudge() {
-      wake?.();
-    },
+    start: poller.start,
+    nudge: poller.nudge,
     /** Runs every job due now (tests and the CLI). */
     async runDue(): Promise<number> {
       let count = 0;
       while (await runOne()) count++;
       return count;
     },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    stop: poller.stop,
   };
 }
 
