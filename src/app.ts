@@ -89,6 +89,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
     if (runWorker) {
       for (const module of modules.all) await module.registerWorker?.();
+      // New outbox rows and jobs notify at commit: the relay and the runner wake at once.
+      await platform.database.listen('platform_outbox', () => platform.relay.nudge());
+      await platform.database.listen('platform_jobs', () => platform.jobs.nudge());
       platform.relay.start();
       platform.jobs.start();
       purgeTimer = setInterval(() => {

@@ -19,7 +19,7 @@ export interface RelayOptions {
  */
 export function createRelay(db: Db, transport: Transport, logger: Logger, metrics: Metrics, options: RelayOptions = {}) {
   const batchSize = options.batchSize ?? 500;
-  const idleMs = options.idleMs ?? 100;
+  const idleMs = options.idleMs ?? 1000; // LISTEN/NOTIFY wakes it sooner (see app.ts)
   const leaseSeconds = options.leaseSeconds ?? 30;
   async function relayOnce(): Promise<number> {
     const claimed = await sql<{ id: number; message_id: string; topic: string; payload: unknown }>`

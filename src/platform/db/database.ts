@@ -14,6 +14,11 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** Runs a multi-statement SQL script (migrations) on the given executor. */
   execScript(executor: Executor, script: string): Promise<void>;
+  /**
+   * Calls `onNotify` whenever a transaction that ran `pg_notify(channel, …)` commits (LISTEN).
+   * Best effort: callers keep a slow poll as the safety net. Returns a function that stops it.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,9 +57,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const listeners: (() => Promise<void>)[] = [];
   return {
     db,
     kind: 'postgres',
+    async listen(channel, onNotify) {
+      const stop = await listenOnPostgres(url, channel, onNotify);
+      listeners.push(stop);
+      return stop;
+    },
     async execScript(executor, script) {
       // node-postgres sends a parameterless query over the simple protocol, which allows many statements.
       await sql.raw(script).execute(executor);
@@ -63,8 +74,38 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await Promise.all(listeners.map((stop) => stop()));
       await db.destroy();
     },
+  };
+}
+
+/** LISTEN on a dedicated connection that reconnects (with a pause) whenever it is lost. */
+async function listenOnPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  let stopped = false;
+  let client: pg.Client | undefined;
+  const reconnectLater = (): void => {
+    setTimeout(() => void connect().catch(reconnectLater), 1000).unref();
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', () => onNotify());
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (stopped) return;
+      client = undefined;
+      reconnectLater();
+      onNotify(); // notifications may have been missed meanwhile: look once
+    });
+    await next.connect();
+    await next.query(`listen ${channel}`);
+    client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => undefined);
   };
 }
 
@@ -79,6 +120,12 @@ async function openPGlite(dataDir: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    async listen(channel, onNotify) {
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    },
     async execScript(_executor, script) {
       // The caller holds PGlite's only session (inside its transaction); exec runs many statements on it.
       await pglite.exec(script);

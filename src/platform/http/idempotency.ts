@@ -33,8 +33,15 @@ function requestHash(request: FastifyRequest): string {
  * true`; another body → 422; while the first still runs → 409. 5xx answers are not stored.
  */
 export function registerIdempotency(app: FastifyInstance, db: Db): void {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST' || request.routeOptions.config.idempotency === false) return;
+  // Attached to the POST routes only, so other requests pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST') || route.config?.idempotency === false) return;
+    route.preHandler = [...asArray(route.preHandler), claimKey];
+    route.onSend = [...asArray(route.onSend), storeResponse];
+  });
+
+  async function claimKey(request: FastifyRequest, reply: FastifyReply) {
     const raw = request.headers[HEADER];
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0] : raw;
@@ -73,9 +80,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (existing.response_type) reply.type(existing.response_type);
     reply.code(existing.status_code ?? 200);
     return reply.send(existing.response_body ?? undefined);
-  });
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = undefined;
@@ -98,7 +105,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       .where('key', '=', claim.key)
       .execute();
     return payload;
-  });
+  }
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 /** Deletes records past their 24 h (run periodically by a worker). */

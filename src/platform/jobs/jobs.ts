@@ -37,7 +37,7 @@ function backoffSeconds(attempts: number): number {
  */
 export function createJobRunner(db: Db, logger: Logger, metrics: Metrics, options: { pollMs?: number } = {}) {
   const handlers = new Map<string, JobHandler<JobKind>>();
-  const pollMs = options.pollMs ?? 250;
+  const pollMs = options.pollMs ?? 1000; // due times are kept to the second; inserts also wake it
   /** Runs one due job; false when none is due. */
   async function runOne(): Promise<boolean> {
     const kinds = [...handlers.keys()];
