@@ -38,6 +38,22 @@ for (const kind of kinds) {
       assert.equal(await store.get('short'), null);
     });
 
+    it('exists answers each key of a concurrent burst correctly', async () => {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store.set(`burst:${i}`, '1') : Promise.resolve())));
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => store.exists(`burst:${i}`)));
+      assert.deepEqual(answers, Array.from({ length: 50 }, (_, i) => i % 2 === 0));
+    });
+
+    it('exists never answers from before a write that finished before it was asked', async () => {
+      for (let round = 0; round < 20; round++) {
+        const key = `fresh:${round}`;
+        const inFlight = Array.from({ length: 30 }, () => store.exists(key)); // lookups already under way
+        await store.set(key, 'revoked');
+        assert.equal(await store.exists(key), true, `round ${round}: a lookup after the write sees it`);
+        await Promise.all(inFlight);
+      }
+    });
+
     it('setIfAbsent lets exactly one of many racing callers win', async () => {
       const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.setIfAbsent('lock', String(i), 5000)));
       assert.equal(results.filter(Boolean).length, 1);
