@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
@@ -116,8 +117,14 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     reply.headers(request.url.startsWith('/api/') ? API_HEADERS : pageHeaders);
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  const health = { tags: ['health'] };
+  app.get(
+    '/healthz',
+    { schema: { ...health, summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  const Readiness = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) });
+  app.get('/readyz', { schema: { ...health, summary: 'Database, hot store and broker answer', response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
     let ready = true;
     for (const item of options.readiness) {
@@ -134,7 +141,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     }
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { ...health, summary: 'Prometheus text format' } }, async (_request, reply) => {
     reply.type(options.metrics.registry.contentType);
     return options.metrics.registry.metrics();
   });
