@@ -10,24 +10,67 @@ import { createMetrics } from './platform/metrics.js';
 import type { AuditCheck, FlashmartModule, Platform } from './platform/module.js';
 import { platformAudits } from './platform/audit.js';
 import { createIdentityModule, type IdentityService } from './modules/identity/index.js';
+import { createPaymentsModule, type PaymentsService } from './modules/payments/index.js';
+import { createSandboxModule, sandboxMigrations, sandboxProvider, type WebhookSender } from './modules/sandbox/index.js';
+import { createWalletModule, type WalletService } from './modules/wallet/index.js';
 
 export interface Modules {
   identity: IdentityService;
+  payments: PaymentsService;
+  wallet: WalletService;
+  /** The sandbox provider (a stand-in outside party), unless FLASHMART_SANDBOX=off. */
+  sandbox: ReturnType<typeof createSandboxModule> | undefined;
+  /** The business modules: their routes on api processes, their consumers and jobs on workers. */
   all: FlashmartModule[];
+  /** Where the sandbox delivers webhooks; set once the HTTP server exists. */
+  setWebhookTarget(send: WebhookSender): void;
 }
 
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { role: config.role, pid: process.pid } });
 }
 
-/** Every module, in dependency order. */
+/** Every module, in dependency order, wired to each other through their public doors. */
 export function createModules(platform: Platform): Modules {
   const identity = createIdentityModule(platform);
-  return { identity: identity.service, all: [identity] };
+  const payments = createPaymentsModule(platform);
+  const wallet = createWalletModule(platform, payments.service);
+  identity.service.onUserCreated((tx, user) => wallet.service.openUserAccounts(tx, user.id));
+  let send: WebhookSender = async () => {
+    throw new Error('no webhook target yet');
+  };
+  let sandbox: Modules['sandbox'];
+  if (platform.config.sandbox === 'on') {
+    sandbox = createSandboxModule(platform, payments.webhookSecret, (path, headers, body) => send(path, headers, body));
+    payments.service.registerProvider(sandboxProvider(sandbox.service));
+  }
+  return {
+    identity: identity.service,
+    payments: payments.service,
+    wallet: wallet.service,
+    sandbox,
+    all: [identity, payments, wallet],
+    setWebhookTarget(target) {
+      send = target;
+    },
+  };
 }
 
+/** Migrations of every module, whatever this process runs, so every process agrees on the schema. */
 export function migrationSources(modules: FlashmartModule[]): MigrationSource[] {
-  return [platformMigrations, ...modules.flatMap((m) => (m.migrations ? [m.migrations] : []))];
+  return [platformMigrations, ...modules.flatMap((m) => (m.migrations ? [m.migrations] : [])), sandboxMigrations];
+}
+
+/** Webhooks to this very process go through inject (no socket needed); others over HTTP. */
+function webhookSender(http: FastifyInstance | undefined, publicUrl: string): WebhookSender {
+  if (http) {
+    return async (path, headers, body) => (await http.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;
+  }
+  return async (path, headers, body) => {
+    const response = await fetch(new URL(path, publicUrl), { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+    return response.status;
+  };
 }
 
 async function openTransport(config: Config, database: Database, logger: Logger, metrics: Platform['metrics']): Promise<Transport> {
@@ -79,11 +122,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const modules = createModules(platform);
   const serveApi = config.role === 'all' || config.role === 'api';
   const runWorker = config.role === 'all' || config.role === 'worker';
+  const runSandbox = (config.role === 'all' || config.role === 'sandbox') && modules.sandbox !== undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
   try {
     const applied = await migrate(platform.database, migrationSources(modules.all));
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     for (const module of modules.all) await module.bootstrap?.();
+    await modules.sandbox?.bootstrap?.();
     if (!config.amqpUrl && config.role !== 'all') {
       logger.warn('without AMQP_URL events are delivered in-process: run --role all, or set AMQP_URL for separate roles');
     }
@@ -113,6 +158,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ],
     });
     if (serveApi) for (const module of modules.all) await module.registerRoutes?.(http);
+    if (runSandbox && modules.sandbox) {
+      await modules.sandbox.registerRoutes?.(http);
+      modules.setWebhookTarget(webhookSender(serveApi ? http : undefined, config.publicUrl));
+      await modules.sandbox.startDelivering();
+    }
     let url: string | undefined;
     if (options.listen !== false) url = await http.listen({ port: config.port, host: config.host });
     else await http.ready();
@@ -123,6 +173,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       url,
       async close() {
         if (purgeTimer) clearInterval(purgeTimer);
+        for (const module of [...modules.all, ...(modules.sandbox ? [modules.sandbox] : [])]) await module.stop?.();
         await http.close();
         await closePlatform(platform);
       },

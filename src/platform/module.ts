@@ -37,4 +37,6 @@ export interface FlashmartModule {
   /** One-time start-up work any role may do, idempotently (e.g. the first admin). */
   bootstrap?(): Promise<void>;
   audits?: AuditCheck[];
+  /** Stops the module's own background work (before the platform closes). */
+  stop?(): Promise<void>;
 }

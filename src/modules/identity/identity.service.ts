@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { publishEvent } from '../../platform/bus/index.js';
-import { getOrCreateSetting, inTransaction, type Db } from '../../platform/db/index.js';
+import { getOrCreateSetting, inTransaction, type Db, type Tx } from '../../platform/db/index.js';
 import type { HotStore, TokenBucketLimit } from '../../platform/hot-store/index.js';
 import { AppError, type Principal } from '../../platform/http/index.js';
 import * as store from './identity.store.js';
@@ -54,9 +54,13 @@ function publicUser(user: store.UserRecord): User {
   return { id: user.id, username: user.username, roles: user.roles, createdAt: user.createdAt.toISOString() };
 }
 
+/** Work another module does in the transaction that creates a user (e.g. opening wallet accounts). */
+export type UserCreatedHook = (tx: Tx, user: User) => Promise<void>;
+
 export function createIdentityService(options: IdentityOptions) {
   const { db, hotStore } = options;
   let signer: TokenSigner | undefined;
+  const userCreatedHooks: UserCreatedHook[] = [];
 
   function tokenSigner(): TokenSigner {
     if (!signer) throw new Error('identity service used before init()');
@@ -87,6 +91,7 @@ export function createIdentityService(options: IdentityOptions) {
     return inTransaction(db, async (tx) => {
       const user = await store.insertUser(tx, { id: randomUUID(), username, passwordHash, roles });
       if (user) {
+        for (const hook of userCreatedHooks) await hook(tx, publicUser(user));
         await publishEvent(tx, 'user.registered', { userId: user.id, username: user.username, registeredAt: user.createdAt.toISOString() });
       }
       return user;
@@ -103,6 +108,11 @@ export function createIdentityService(options: IdentityOptions) {
   }
 
   return {
+    /** Runs `hook` inside every user-creating transaction, so what it creates exists from registration on. */
+    onUserCreated(hook: UserCreatedHook): void {
+      userCreatedHooks.push(hook);
+    },
+
     /** Loads (or creates, first writer wins) the JWT secret shared by every process. */
     async init(): Promise<void> {
       const secret = options.jwtSecret ?? (await getOrCreateSetting(db, 'identity.jwt_secret', newSecret));

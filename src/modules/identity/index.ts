@@ -3,7 +3,7 @@ import { countOrphanSessions, countUsersWithoutUserRole } from './identity.store
 import { registerIdentityRoutes } from './identity.routes.js';
 import { createIdentityService, type IdentityService } from './identity.service.js';
 
-export type { IdentityService, User, AuthResult } from './identity.service.js';
+export type { IdentityService, User, AuthResult, UserCreatedHook } from './identity.service.js';
 export type { IdentityEvents } from './identity.events.js';
 export { UserSchema } from './identity.routes.js';
 

@@ -38,48 +38,64 @@ function backoffSeconds(attempts: number): number {
 export function createJobRunner(db: Db, logger: Logger, metrics: Metrics, options: { pollMs?: number } = {}) {
   const handlers = new Map<string, JobHandler<JobKind>>();
   const pollMs = options.pollMs ?? 1000; // due times are kept to the second; inserts also wake it
+  type Claimed = { id: number; kind: string; attempts: number };
+
+  /** Counts a failed try and pushes the job back by its back-off. */
+  async function recordFailure(executor: Executor, job: Claimed, error: unknown): Promise<void> {
+    const attempts = job.attempts + 1;
+    await executor
+      .updateTable('platform_jobs')
+      .set({
+        attempts,
+        last_error: error instanceof Error ? error.message : String(error),
+        run_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds(attempts)})`,
+      })
+      .where('id', '=', job.id)
+      .execute();
+    metrics.jobsRun.inc({ kind: job.kind, outcome: 'failed' });
+    logger.warn({ err: error, jobId: job.id, kind: job.kind, attempts }, 'job failed; will retry');
+  }
+
   /** Runs one due job; false when none is due. */
   async function runOne(): Promise<boolean> {
     const kinds = [...handlers.keys()];
     if (kinds.length === 0) return false;
-    let failed: { id: number; kind: string; attempts: number; error: unknown } | undefined;
-    const ran = await inTransaction(db, async (tx) => {
-      const job = await tx
-        .selectFrom('platform_jobs')
-        .select(['id', 'kind', 'payload', 'attempts'])
-        .where('run_at', '<=', sql<Date>`now()`)
-        .where('kind', 'in', kinds)
-        .orderBy('run_at')
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!job) return false;
-      const handler = handlers.get(job.kind);
-      try {
-        await sql`savepoint job`.execute(tx);
-        await handler?.(tx, job.payload as never);
-        await tx.deleteFrom('platform_jobs').where('id', '=', job.id).execute();
-        metrics.jobsRun.inc({ kind: job.kind, outcome: 'done' });
-      } catch (error) {
-        // Undo the handler's partial work but keep the lock, then record the failure.
-        await sql`rollback to savepoint job`.execute(tx);
-        failed = { id: job.id, kind: job.kind, attempts: job.attempts + 1, error };
-        await tx
-          .updateTable('platform_jobs')
-          .set({
-            attempts: failed.attempts,
-            last_error: error instanceof Error ? error.message : String(error),
-            run_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds(failed.attempts)})`,
-          })
-          .where('id', '=', job.id)
-          .execute();
-        metrics.jobsRun.inc({ kind: job.kind, outcome: 'failed' });
-      }
+    let claimed: Claimed | undefined;
+    try {
+      return await inTransaction(db, async (tx) => {
+        const job = await tx
+          .selectFrom('platform_jobs')
+          .select(['id', 'kind', 'payload', 'attempts'])
+          .where('run_at', '<=', sql<Date>`now()`)
+          .where('kind', 'in', kinds)
+          .orderBy('run_at')
+          .limit(1)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!job) return false;
+        claimed = job;
+        const handler = handlers.get(job.kind);
+        try {
+          await sql`savepoint job`.execute(tx);
+          await handler?.(tx, job.payload as never);
+          // Deferred constraints (e.g. a balanced ledger) are checked here, inside the savepoint.
+          await sql`set constraints all immediate`.execute(tx);
+          await tx.deleteFrom('platform_jobs').where('id', '=', job.id).execute();
+          metrics.jobsRun.inc({ kind: job.kind, outcome: 'done' });
+        } catch (error) {
+          // Undo the handler's partial work but keep the lock, then record the failure.
+          await sql`rollback to savepoint job`.execute(tx);
+          await recordFailure(tx, job, error);
+        }
+        return true;
+      });
+    } catch (error) {
+      // The commit itself failed: the job is untouched, so count the try outside it.
+      if (!claimed) throw error;
+      await recordFailure(db, claimed, error);
       return true;
-    });
-    if (failed) logger.warn({ err: failed.error, jobId: failed.id, kind: failed.kind, attempts: failed.attempts }, 'job failed; will retry');
-    return ran;
+    }
   }
 
   const poller = createPoller('job runner', runOne, pollMs, logger);

@@ -1,0 +1,118 @@
+import type { Executor } from '../../platform/db/index.js';
+import { statesLeadingTo, type IntentStatus, type ProviderName } from './payment-state.js';
+import './payments.tables.js';
+
+export interface Intent {
+  id: string;
+  purpose: string;
+  reference: string;
+  userId: string;
+  amount: number;
+  currency: string;
+  provider: ProviderName;
+  status: IntentStatus;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+type IntentRow = {
+  id: string;
+  purpose: string;
+  reference: string;
+  user_id: string;
+  amount: number;
+  currency: string;
+  provider: ProviderName;
+  status: IntentStatus;
+  expires_at: Date;
+  created_at: Date;
+};
+
+const columns = ['id', 'purpose', 'reference', 'user_id', 'amount', 'currency', 'provider', 'status', 'expires_at', 'created_at'] as const;
+
+function toIntent(row: IntentRow): Intent {
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    reference: row.reference,
+    userId: row.user_id,
+    amount: row.amount,
+    currency: row.currency,
+    provider: row.provider,
+    status: row.status,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertIntent(db: Executor, intent: Omit<Intent, 'status' | 'createdAt'>): Promise<Intent> {
+  const row = await db
+    .insertInto('payments_intents')
+    .values({
+      id: intent.id,
+      purpose: intent.purpose,
+      reference: intent.reference,
+      user_id: intent.userId,
+      amount: intent.amount,
+      currency: intent.currency,
+      provider: intent.provider,
+      status: 'pending',
+      expires_at: intent.expiresAt,
+    })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  await db.insertInto('payments_log').values({ intent_id: intent.id, from_status: null, to_status: 'pending', note: 'created' }).execute();
+  return toIntent(row);
+}
+
+export async function findIntent(db: Executor, id: string): Promise<Intent | undefined> {
+  const row = await db.selectFrom('payments_intents').select(columns).where('id', '=', id).executeTakeFirst();
+  return row && toIntent(row);
+}
+
+/**
+ * Moves an intent to `to` only from a state the lifecycle allows, in one guarded UPDATE,
+ * and logs it. Returns the updated intent, or undefined when it was not in such a state.
+ */
+export async function transitionIntent(db: Executor, id: string, to: IntentStatus, note: string, from?: IntentStatus[]): Promise<Intent | undefined> {
+  const allowed = from ?? statesLeadingTo(to);
+  const before = await db.selectFrom('payments_intents').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!before || !allowed.includes(before.status)) return undefined;
+  const row = await db
+    .updateTable('payments_intents')
+    .set({ status: to, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', before.status)
+    .returning(columns)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await db.insertInto('payments_log').values({ intent_id: id, from_status: before.status, to_status: to, note }).execute();
+  return toIntent(row);
+}
+
+export async function intentLog(db: Executor, id: string): Promise<{ from: IntentStatus | null; to: IntentStatus; note: string | null }[]> {
+  const rows = await db.selectFrom('payments_log').select(['from_status', 'to_status', 'note']).where('intent_id', '=', id).orderBy('id').execute();
+  return rows.map((r) => ({ from: r.from_status, to: r.to_status, note: r.note }));
+}
+
+/** Records a webhook event; false when its id was seen before (a replay). */
+export async function recordWebhookEvent(
+  db: Executor,
+  event: { eventId: string; provider: ProviderName; type: string; paymentId: string; amount: number; currency: string },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('payments_webhook_events')
+    .values({ event_id: event.eventId, provider: event.provider, type: event.type, payment_id: event.paymentId, amount: event.amount, currency: event.currency })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findWebhookEvent(db: Executor, eventId: string) {
+  return db.selectFrom('payments_webhook_events').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+}
+
+export async function markWebhookProcessed(db: Executor, eventId: string, outcome: string): Promise<void> {
+  await db.updateTable('payments_webhook_events').set({ processed_at: new Date(), outcome }).where('event_id', '=', eventId).execute();
+}

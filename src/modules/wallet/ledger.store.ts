@@ -1,0 +1,165 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/index.js';
+import type { AccountKind } from './wallet.tables.js';
+import './wallet.tables.js';
+
+/** One leg of a ledger transaction: which account, and the signed amount it moves by. */
+export interface Move {
+  owner: string;
+  kind: AccountKind;
+  currency: string;
+  shard: number;
+  amount: number;
+}
+
+export interface Posting {
+  postingId: number;
+  accountId: number;
+  owner: string;
+  kind: AccountKind;
+  currency: string;
+  amount: number;
+  balanceAfter: number;
+}
+
+/**
+ * Books a ledger transaction in ONE statement: the transaction row, each account's new
+ * balance and each posting with the balance after it. One statement keeps the time a hot
+ * account stays locked to the commit itself. Nothing is booked (and [] returned) when the
+ * reference was booked before. The database refuses, at commit, a transaction that does not
+ * balance or that misses an account, and any user balance below zero.
+ */
+export async function insertLedgerTransaction(db: Executor, reference: string, type: string, moves: Move[]): Promise<Posting[]> {
+  const result = await sql<{
+    posting_id: number;
+    account_id: number;
+    owner: string;
+    kind: AccountKind;
+    currency: string;
+    amount: number;
+    balance_after: number;
+  }>`
+    with moves as (
+      select * from unnest(
+        ${moves.map((m) => m.owner)}::text[], ${moves.map((m) => m.kind)}::text[],
+        ${moves.map((m) => m.currency)}::text[], ${moves.map((m) => m.shard)}::int2[],
+        ${moves.map((m) => m.amount)}::int8[]
+      ) as m(owner, kind, currency, shard, amount)
+    ),
+    booked as (
+      insert into wallet_transactions (reference, type) values (${reference}, ${type})
+      on conflict (reference) do nothing
+      returning id
+    ),
+    changed as (
+      update wallet_accounts a set balance = a.balance + m.amount
+      from moves m, booked
+      where a.owner = m.owner and a.kind = m.kind and a.currency = m.currency and a.shard = m.shard
+      returning a.id, a.owner, a.kind, a.currency, a.balance, m.amount, booked.id as transaction_id
+    ),
+    posted as (
+      insert into wallet_postings (transaction_id, account_id, currency, amount, balance_after)
+      select transaction_id, id, currency, amount, balance from changed
+      returning id, account_id, currency, amount, balance_after
+    )
+    select p.id as posting_id, p.account_id, c.owner, c.kind, p.currency, p.amount, p.balance_after
+    from posted p join changed c on c.id = p.account_id`.execute(db);
+  return result.rows.map((row) => ({
+    postingId: row.posting_id,
+    accountId: row.account_id,
+    owner: row.owner,
+    kind: row.kind,
+    currency: row.currency,
+    amount: row.amount,
+    balanceAfter: row.balance_after,
+  }));
+}
+
+/** Opens accounts that do not exist yet (idempotent). */
+export async function openAccounts(db: Executor, accounts: { owner: string; userId: string | null; kind: AccountKind; currency: string; shard: number }[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db
+    .insertInto('wallet_accounts')
+    .values(accounts.map((a) => ({ owner: a.owner, user_id: a.userId, kind: a.kind, currency: a.currency, shard: a.shard })))
+    .onConflict((oc) => oc.columns(['owner', 'kind', 'currency', 'shard']).doNothing())
+    .execute();
+}
+
+/**
+ * Gives every user who has any account the accounts of the listed currencies (a currency
+ * was added to the configuration). Returns how many accounts were opened.
+ */
+export async function openMissingUserAccounts(db: Executor, currencies: string[], kinds: AccountKind[]): Promise<number> {
+  const result = await sql`
+    insert into wallet_accounts (owner, user_id, kind, currency)
+    select distinct a.owner, a.user_id, k.kind, c.currency
+    from wallet_accounts a, unnest(${kinds}::text[]) as k(kind), unnest(${currencies}::text[]) as c(currency)
+    where a.user_id is not null
+    on conflict (owner, kind, currency, shard) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function userBalances(db: Executor, userId: string): Promise<{ kind: AccountKind; currency: string; balance: number }[]> {
+  return db.selectFrom('wallet_accounts').select(['kind', 'currency', 'balance']).where('user_id', '=', userId).execute();
+}
+
+export interface LedgerLine {
+  id: number;
+  type: string;
+  reference: string;
+  amount: number;
+  currency: string;
+  balanceAfter: number;
+  createdAt: Date;
+}
+
+/** Postings of one user account, newest first, before `beforeId` when paging. */
+export async function accountPostings(db: Executor, owner: string, kind: AccountKind, currency: string, limit: number, beforeId?: number): Promise<LedgerLine[]> {
+  let query = db
+    .selectFrom('wallet_postings as p')
+    .innerJoin('wallet_accounts as a', 'a.id', 'p.account_id')
+    .innerJoin('wallet_transactions as t', 't.id', 'p.transaction_id')
+    .select(['p.id', 't.type', 't.reference', 'p.amount', 'p.currency', 'p.balance_after', 'p.created_at'])
+    .where('a.owner', '=', owner)
+    .where('a.kind', '=', kind)
+    .where('a.currency', '=', currency)
+    .orderBy('p.id', 'desc')
+    .limit(limit);
+  if (beforeId !== undefined) query = query.where('p.id', '<', beforeId);
+  const rows = await query.execute();
+  return rows.map((r) => ({ id: r.id, type: r.type, reference: r.reference, amount: r.amount, currency: r.currency, balanceAfter: r.balance_after, createdAt: r.created_at }));
+}
+
+/** I3 checks, each returning its violations. */
+export async function unbalancedTransactions(db: Executor): Promise<string[]> {
+  const rows = await sql<{ transaction_id: number; currency: string; total: number }>`
+    select transaction_id, currency, sum(amount)::int8 as total from wallet_postings
+    group by transaction_id, currency having sum(amount) <> 0 limit 50`.execute(db);
+  return rows.rows.map((r) => `ledger transaction ${r.transaction_id} sums to ${r.total} ${r.currency}, not 0`);
+}
+
+export async function transactionsWithoutTwoPostings(db: Executor): Promise<string[]> {
+  const rows = await sql<{ id: number; n: number }>`
+    select t.id, count(p.id)::int8 as n from wallet_transactions t left join wallet_postings p on p.transaction_id = t.id
+    group by t.id having count(p.id) < 2 limit 50`.execute(db);
+  return rows.rows.map((r) => `ledger transaction ${r.id} has ${r.n} posting(s)`);
+}
+
+export async function balancesNotMatchingPostings(db: Executor): Promise<string[]> {
+  const rows = await sql<{ id: number; owner: string; kind: string; currency: string; balance: number; total: number }>`
+    select a.id, a.owner, a.kind, a.currency, a.balance, coalesce(p.total, 0)::int8 as total
+    from wallet_accounts a left join (select account_id, sum(amount) as total from wallet_postings group by account_id) p on p.account_id = a.id
+    where a.balance <> coalesce(p.total, 0) limit 50`.execute(db);
+  return rows.rows.map((r) => `account ${r.id} (${r.owner} ${r.kind} ${r.currency}) holds ${r.balance} but its postings sum to ${r.total}`);
+}
+
+export async function negativeUserBalances(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('wallet_accounts')
+    .select(['id', 'owner', 'kind', 'currency', 'balance'])
+    .where('user_id', 'is not', null)
+    .where('balance', '<', 0)
+    .limit(50)
+    .execute();
+  return rows.map((r) => `account ${r.id} (${r.owner} ${r.kind} ${r.currency}) is negative: ${r.balance}`);
+}

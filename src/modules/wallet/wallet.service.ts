@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
+import { publishEvent } from '../../platform/bus/index.js';
+import { AppError } from '../../platform/http/index.js';
+import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
+import type { Intent, PaymentProvider, PaymentsService } from '../payments/index.js';
+import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
+import * as ledgerStore from './ledger.store.js';
+import * as store from './wallet.store.js';
+import './wallet.events.js';
+
+export interface WalletView {
+  accounts: { currency: string; available: number; frozen: number }[];
+  points: number;
+}
+
+export interface Recharge {
+  id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  amount: Money;
+  paymentId: string;
+}
+
+export const RECHARGE_PURPOSE = 'recharge';
+
+/** Wallets: accounts per currency, the ledger operations other modules call, recharges and withdrawals. */
+export function createWalletService(db: Db, currencies: string[], payments: PaymentsService) {
+  function requireCurrency(currency: string): void {
+    if (!currencies.includes(currency)) throw new AppError('validation_failed', `currency ${currency} is not enabled`, { errors: [{ path: 'body/amount/currency', message: `must be one of ${currencies.join(', ')}` }] });
+  }
+
+  const escrow = (currency: string, key: string) => systemAccount('escrow', currency, key);
+  /** Available funds → platform escrow: paying an order with the wallet. */
+  const payToEscrow = (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string) =>
+    postLedger(tx, reference, 'payment', transfer(userAccount(userId, 'available', money.currency), escrow(money.currency, escrowKey), money.amount));
+  /** Escrow → back to the buyer's available balance. */
+  const refund = (tx: Executor, buyerId: string, money: Money, reference: string, escrowKey: string) =>
+    postLedger(tx, reference, 'refund', transfer(escrow(money.currency, escrowKey), userAccount(buyerId, 'available', money.currency), money.amount));
+
+  return {
+    currencies,
+
+    /** Opens a new user's accounts (called in the registration transaction). */
+    async openUserAccounts(tx: Executor, userId: string): Promise<void> {
+      const owner = userOwner(userId);
+      await ledgerStore.openAccounts(tx, [
+        ...currencies.flatMap((currency) => (['available', 'frozen'] as const).map((kind) => ({ owner, userId, kind, currency, shard: 0 }))),
+        { owner, userId, kind: 'points', currency: POINTS_CURRENCY, shard: 0 },
+      ]);
+    },
+
+    /** Opens the platform's own accounts (escrow, provider, points issued) in every enabled currency. */
+    async openPlatformAccounts(tx: Executor): Promise<void> {
+      const shards = Array.from({ length: SYSTEM_SHARDS }, (_, shard) => shard);
+      await ledgerStore.openAccounts(tx, [
+        ...currencies.flatMap((currency) =>
+          (['escrow', 'provider'] as const).flatMap((kind) => shards.map((shard) => ({ owner: PLATFORM, userId: null, kind, currency, shard }))),
+        ),
+        ...shards.map((shard) => ({ owner: PLATFORM, userId: null, kind: 'points_issued' as const, currency: POINTS_CURRENCY, shard })),
+      ]);
+    },
+
+    /** Gives every existing user accounts in each enabled currency (idempotent); returns how many opened. */
+    async openMissingUserAccounts(tx: Executor): Promise<number> {
+      return ledgerStore.openMissingUserAccounts(tx, currencies, ['available', 'frozen']);
+    },
+
+    async getWallet(userId: string): Promise<WalletView> {
+      const balances = await ledgerStore.userBalances(db, userId);
+      const of = (kind: string, currency: string) => balances.find((b) => b.kind === kind && b.currency === currency)?.balance ?? 0;
+      return {
+        accounts: currencies.map((currency) => ({ currency, available: of('available', currency), frozen: of('frozen', currency) })),
+        points: of('points', POINTS_CURRENCY),
+      };
+    },
+
+    async ledger(userId: string, currency: string, limit: number, beforeId?: number) {
+      requireCurrency(currency);
+      return ledgerStore.accountPostings(db, userOwner(userId), 'available', currency, limit, beforeId);
+    },
+
+    async withdraw(userId: string, money: Money): Promise<{ id: string; status: 'succeeded'; amount: Money }> {
+      requireCurrency(money.currency);
+      const id = randomUUID();
+      await inTransaction(db, async (tx) => {
+        await store.insertWithdrawal(tx, { id, userId, money });
+        await postLedger(tx, `withdrawal:${id}`, 'withdrawal', transfer(userAccount(userId, 'available', money.currency), systemAccount('provider', money.currency, id), money.amount));
+      });
+      return { id, status: 'succeeded', amount: money };
+    },
+
+    async createRecharge(userId: string, money: Money): Promise<Recharge & { payUrl: string }> {
+      requireCurrency(money.currency);
+      const id = randomUUID();
+      return inTransaction(db, async (tx) => {
+        const { intent, payUrl } = await payments.createIntent(tx, { purpose: RECHARGE_PURPOSE, reference: id, userId, money, provider: 'sandbox' });
+        await store.insertRecharge(tx, { id, userId, money, paymentId: intent.id });
+        return { id, status: 'pending' as const, amount: money, paymentId: intent.id, payUrl: payUrl ?? '' };
+      });
+    },
+
+    async getRecharge(userId: string, id: string): Promise<Recharge | undefined> {
+      return store.findRecharge(db, userId, id);
+    },
+
+    /** Payment purpose `recharge`: credit the wallet from the provider when the money arrived. */
+    async completeRecharge(tx: Tx, intent: Intent): Promise<void> {
+      const recharge = await store.settleRecharge(tx, intent.reference, 'succeeded');
+      if (!recharge) return;
+      await postLedger(tx, `recharge:${recharge.id}`, 'recharge', transfer(systemAccount('provider', intent.currency, recharge.id), userAccount(intent.userId, 'available', intent.currency), intent.amount));
+      await publishEvent(tx, 'recharge.succeeded', { rechargeId: recharge.id, userId: intent.userId, amount: { amount: intent.amount, currency: intent.currency } });
+    },
+
+    async failRecharge(tx: Tx, intent: Intent): Promise<void> {
+      await store.settleRecharge(tx, intent.reference, 'failed');
+    },
+
+    /** The `wallet` payment provider: the buyer's available balance pays into escrow at once. */
+    provider(): PaymentProvider {
+      return {
+        name: 'wallet',
+        async start(tx, intent) {
+          await payToEscrow(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment:${intent.id}`, intent.reference);
+          return { settled: true };
+        },
+        async refund(tx, intent) {
+          await refund(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment-refund:${intent.id}`, intent.reference);
+        },
+      };
+    },
+
+    // Operations for other modules. Each takes the caller's transaction and a unique reference.
+    freeze: (tx: Executor, userId: string, money: Money, reference: string) =>
+      postLedger(tx, reference, 'freeze', transfer(userAccount(userId, 'available', money.currency), userAccount(userId, 'frozen', money.currency), money.amount)),
+    unfreeze: (tx: Executor, userId: string, money: Money, reference: string) =>
+      postLedger(tx, reference, 'unfreeze', transfer(userAccount(userId, 'frozen', money.currency), userAccount(userId, 'available', money.currency), money.amount)),
+    /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
+    capture: (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string) =>
+      postLedger(tx, reference, 'capture', transfer(userAccount(userId, 'frozen', money.currency), escrow(money.currency, escrowKey), money.amount)),
+    payToEscrow,
+    /** Escrow → the seller's available balance (receipt confirmed). */
+    release: (tx: Executor, sellerId: string, money: Money, reference: string, escrowKey: string) =>
+      postLedger(tx, reference, 'release', transfer(escrow(money.currency, escrowKey), userAccount(sellerId, 'available', money.currency), money.amount)),
+    refund,
+    /** 1 point per whole currency unit paid (CNY 12.34 → 12 points, JPY 500 → 500). */
+    async creditPoints(tx: Executor, userId: string, paid: Money, reference: string): Promise<LedgerResult | undefined> {
+      const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));
+      if (points <= 0) return undefined;
+      return postLedger(tx, reference, 'points', transfer(systemAccount('points_issued', POINTS_CURRENCY, reference), userAccount(userId, 'points', POINTS_CURRENCY), points));
+    },
+  };
+}
+
+export type WalletService = ReturnType<typeof createWalletService>;
