@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { statesLeadingTo, type IntentStatus, type ProviderName } from './payment-state.js';
-import './payments.tables.js';
+import type { Selectable } from 'kysely';
+import type { PaymentsTables } from './payments.tables.js';
 
 export interface Intent {
   id: string;
@@ -15,18 +16,7 @@ export interface Intent {
   createdAt: Date;
 }
 
-type IntentRow = {
-  id: string;
-  purpose: string;
-  reference: string;
-  user_id: string;
-  amount: number;
-  currency: string;
-  provider: ProviderName;
-  status: IntentStatus;
-  expires_at: Date;
-  created_at: Date;
-};
+type IntentRow = Pick<Selectable<PaymentsTables['payments_intents']>, (typeof columns)[number]>;
 
 const columns = ['id', 'purpose', 'reference', 'user_id', 'amount', 'currency', 'provider', 'status', 'expires_at', 'created_at'] as const;
 
