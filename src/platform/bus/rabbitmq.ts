@@ -88,7 +88,8 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
   }
 
   async function connect(): Promise<void> {
-    const conn = await amqp.connect(options.url);
+    // A recognisable name in the management UI and `rabbitmqctl list_connections`.
+    const conn = await amqp.connect(options.url, { clientProperties: { connection_name: `${options.namespace}:${process.pid}` } });
     conn.on('error', (error: unknown) => logger.warn({ err: error }, 'RabbitMQ connection error'));
     conn.on('close', () => {
       connection = undefined;
