@@ -6,6 +6,8 @@ import { signWebhook } from '../../platform/webhook-signature.js';
 
 export const WEBHOOK_PATH = '/api/v1/payments/webhooks/sandbox';
 export const MAX_TRIES = 10;
+/** Sends run one after another, each bounded to 10 s: 5 of them fit well inside the 90 s lease. */
+const BATCH = 5;
 
 /** Sends one webhook and returns the HTTP status (throws on a network failure). */
 export type WebhookSender = (path: string, headers: Record<string, string>, body: string) => Promise<number>;
@@ -22,12 +24,12 @@ export function backoffSeconds(failedTries: number): number {
 export function createWebhookDeliverer(db: Db, secret: () => string, send: WebhookSender, logger: Logger) {
   async function deliverDue(): Promise<boolean> {
     const claimed = await sql<{ event_id: string; body: string; attempts: number }>`
-      update sandbox_deliveries set lease_until = now() + interval '30 seconds'
+      update sandbox_deliveries set lease_until = now() + interval '90 seconds'
       where event_id in (
         select event_id from sandbox_deliveries
         where delivered_at is null and given_up_at is null and next_attempt_at <= now()
           and (lease_until is null or lease_until < now())
-        order by next_attempt_at limit 20
+        order by next_attempt_at limit ${BATCH}
         for update skip locked)
       returning event_id, body, attempts`.execute(db);
     for (const delivery of claimed.rows) await deliverOne(delivery);

@@ -48,10 +48,16 @@ export async function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandb
           },
         },
         async (request, reply) => {
-          const payment = await sandbox.decide(request.params.paymentId, outcome);
           const fromForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-          if (fromForm) return reply.code(303).header('location', `/sandbox/pay/${payment.id}`).send();
-          return payment;
+          const page = `/sandbox/pay/${request.params.paymentId}`;
+          if (!fromForm) return sandbox.decide(request.params.paymentId, outcome);
+          // A person at the checkout page goes back to it, which shows the outcome either way.
+          try {
+            await sandbox.decide(request.params.paymentId, outcome);
+          } catch (error) {
+            if (!(error instanceof AppError) || error.code !== 'invalid_state') throw error;
+          }
+          return reply.code(303).header('location', page).send();
         },
       );
     }

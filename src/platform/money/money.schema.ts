@@ -9,8 +9,14 @@ export const MoneySchema = strictObject({
   currency: Currency,
 });
 
-/** Money a caller asks to move: at least one minor unit. */
+/**
+ * The most one request may move: 10^12 minor units (ten billion yuan or dollars). Far below
+ * 2^53, so no sum of requests can push a balance out of exact integer range unnoticed.
+ */
+export const MAX_REQUEST_AMOUNT = 1_000_000_000_000;
+
+/** Money a caller asks to move: at least one minor unit, at most MAX_REQUEST_AMOUNT. */
 export const PositiveMoneySchema = strictObject({
-  amount: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }),
+  amount: Type.Integer({ minimum: 1, maximum: MAX_REQUEST_AMOUNT }),
   currency: Currency,
 });

@@ -14,7 +14,9 @@ create table wallet_accounts (
   unique (owner, kind, currency, shard),
   check ((user_id is null) = (owner = 'platform')),
   -- I3: no user balance ever goes below zero
-  constraint wallet_user_balance_non_negative check (user_id is null or balance >= 0)
+  constraint wallet_user_balance_non_negative check (user_id is null or balance >= 0),
+  -- balances stay exact in JavaScript numbers (2^53 - 1)
+  constraint wallet_balance_in_range check (balance between -9007199254740991 and 9007199254740991)
 );
 create index wallet_accounts_user on wallet_accounts (user_id) where user_id is not null;
 
