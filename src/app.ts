@@ -83,7 +83,7 @@ async function openTransport(config: Config, database: Database, logger: Logger,
 /** Opens every adapter the configuration selects: PGlite or PostgreSQL, memory or Redis, in-process or RabbitMQ. */
 export async function openPlatform(config: Config, logger: Logger): Promise<Platform> {
   const metrics = createMetrics();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   const hotStore = await openHotStore(config.redisUrl, config.namespace);
   const transport = await openTransport(config, database, logger, metrics);
   const bus = createBus(database.db, transport, logger, metrics);
@@ -150,7 +150,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       db: platform.database.db,
       serveApi,
       authenticator: serveApi ? modules.identity : undefined,
-      trustProxy: process.env.FLASHMART_TRUST_PROXY === 'true',
+      trustProxy: config.trustProxy,
       readiness: [
         { name: 'database', check: () => platform.database.ping() },
         { name: 'hotStore', check: () => platform.hotStore.ping() },

@@ -30,6 +30,10 @@ export interface Config {
   publicUrl: string;
   /** How many times a consumer may fail one message before it goes to the dead-letter queue. */
   deliveryLimit: number;
+  /** PostgreSQL connections per process (each process also keeps one per LISTEN channel). */
+  dbPoolSize: number;
+  /** Behind a load balancer: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 /** A configuration value is wrong; the message names the variable. */
@@ -140,6 +144,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sandboxWebhookSecret: readSecret(env, 'FLASHMART_SANDBOX_WEBHOOK_SECRET'),
     publicUrl: publicUrl ?? `http://${host}:${port}`,
     deliveryLimit: readInt(env, 'FLASHMART_DELIVERY_LIMIT', 5, 1, 100),
+    dbPoolSize: readInt(env, 'FLASHMART_DB_POOL_SIZE', 20, 1, 1000),
+    trustProxy: readEnum(env, 'FLASHMART_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
   };
   return { ...config, ...overrides };
 }

@@ -43,6 +43,16 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: strin
     .send(problemOf(code, detail, extra.errors));
 }
 
+/** Errors that mean "busy or unreachable, try again" rather than a fault: 503 with Retry-After. */
+const UNAVAILABLE = new Set([
+  '53300', // too_many_connections
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08006', // connection_failure
+  'ECONNREFUSED',
+  'ECONNRESET',
+]);
+
 function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) return sendProblem(reply, error.code, error.detail, error.extra);
   const fastifyError = error as FastifyError;
@@ -61,6 +71,10 @@ function handleError(error: FastifyError | AppError | Error, request: FastifyReq
       return sendProblem(reply, 'validation_failed', 'the body is not valid JSON');
   }
   if (error instanceof SyntaxError) return sendProblem(reply, 'validation_failed', 'the body is not valid JSON');
+  if (UNAVAILABLE.has(String(fastifyError.code))) {
+    request.log.warn({ err: error }, 'a backing service is unavailable');
+    return sendProblem(reply, 'service_unavailable', 'a backing service is busy or unreachable; retry shortly', { retryAfterSeconds: 1 });
+  }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code: ErrorCode = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
