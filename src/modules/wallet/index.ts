@@ -1,7 +1,14 @@
 import type { FlashmartModule, Platform } from '../../platform/module.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
 import type { PaymentsService } from '../payments/index.js';
-import { balancesNotMatchingPostings, negativeUserBalances, transactionsWithoutTwoPostings, unbalancedTransactions } from './ledger.store.js';
+import {
+  balancesNotMatchingPostings,
+  currenciesNotSummingToZero,
+  negativeUserBalances,
+  overdrawnEscrows,
+  transactionsWithoutTwoPostings,
+  unbalancedTransactions,
+} from './ledger.store.js';
 import { registerWalletRoutes } from './wallet.routes.js';
 import { RECHARGE_PURPOSE, createWalletService, type WalletService } from './wallet.service.js';
 
@@ -52,6 +59,8 @@ export function createWalletModule(platform: Platform, payments: PaymentsService
       { name: 'I3: every ledger transaction has two or more postings', run: () => transactionsWithoutTwoPostings(db) },
       { name: 'I3: every account balance equals the sum of its postings', run: () => balancesNotMatchingPostings(db) },
       { name: 'I3: no user balance is negative', run: () => negativeUserBalances(db) },
+      { name: "I3: no order's escrow paid out more than it received", run: () => overdrawnEscrows(db) },
+      { name: 'I3: all balances of each currency sum to zero', run: () => currenciesNotSummingToZero(db) },
     ],
   };
 }

@@ -29,9 +29,16 @@ export interface Posting {
  * reference was booked before. The database refuses, at commit, a transaction that does not
  * balance or that misses an account, and any user balance below zero.
  */
-export async function insertLedgerTransaction(db: Executor, reference: string, type: string, moves: Move[]): Promise<Posting[]> {
+export async function insertLedgerTransaction(
+  db: Executor,
+  reference: string,
+  type: string,
+  moves: Move[],
+  escrowKey: string | null,
+): Promise<{ fresh: boolean; postings: Posting[] }> {
   const result = await sql<{
-    posting_id: number;
+    transaction_id: number;
+    posting_id: number | null;
     account_id: number;
     owner: string;
     kind: AccountKind;
@@ -47,7 +54,7 @@ export async function insertLedgerTransaction(db: Executor, reference: string, t
       ) as m(owner, kind, currency, shard, amount)
     ),
     booked as (
-      insert into wallet_transactions (reference, type) values (${reference}, ${type})
+      insert into wallet_transactions (reference, type, escrow_key) values (${reference}, ${type}, ${escrowKey})
       on conflict (reference) do nothing
       returning id
     ),
@@ -62,17 +69,59 @@ export async function insertLedgerTransaction(db: Executor, reference: string, t
       select transaction_id, id, currency, amount, balance from changed
       returning id, account_id, currency, amount, balance_after
     )
-    select p.id as posting_id, p.account_id, c.owner, c.kind, p.currency, p.amount, p.balance_after
-    from posted p join changed c on c.id = p.account_id`.execute(db);
-  return result.rows.map((row) => ({
-    postingId: row.posting_id,
-    accountId: row.account_id,
-    owner: row.owner,
-    kind: row.kind,
-    currency: row.currency,
-    amount: row.amount,
-    balanceAfter: row.balance_after,
-  }));
+    -- no row: the reference was booked before; a row with no posting: an account is missing
+    select b.id as transaction_id, p.id as posting_id, p.account_id, c.owner, c.kind, p.currency, p.amount, p.balance_after
+    from booked b left join (posted p join changed c on c.id = p.account_id) on true`.execute(db);
+  const postings: Posting[] = [];
+  for (const row of result.rows) {
+    if (row.posting_id === null) continue;
+    postings.push({
+      postingId: row.posting_id,
+      accountId: row.account_id,
+      owner: row.owner,
+      kind: row.kind,
+      currency: row.currency,
+      amount: row.amount,
+      balanceAfter: row.balance_after,
+    });
+  }
+  return { fresh: result.rows.length > 0, postings };
+}
+
+/** Whether a business reference has been booked already. */
+export async function referenceBooked(db: Executor, reference: string): Promise<boolean> {
+  const row = await db.selectFrom('wallet_transactions').select('id').where('reference', '=', reference).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What an order still holds in escrow: the sum of its escrow postings so far. */
+export async function escrowHeld(db: Executor, escrowKey: string, currency: string): Promise<number> {
+  const row = await sql<{ held: number }>`
+    select coalesce(sum(p.amount), 0)::int8 as held
+    from wallet_transactions t
+    join wallet_postings p on p.transaction_id = t.id
+    join wallet_accounts a on a.id = p.account_id
+    where t.escrow_key = ${escrowKey} and a.kind = 'escrow' and a.currency = ${currency}`.execute(db);
+  return row.rows[0]?.held ?? 0;
+}
+
+/** Orders whose escrow paid out more than came in (audit). */
+export async function overdrawnEscrows(db: Executor): Promise<string[]> {
+  const rows = await sql<{ escrow_key: string; currency: string; held: number }>`
+    select t.escrow_key, a.currency, sum(p.amount)::int8 as held
+    from wallet_transactions t
+    join wallet_postings p on p.transaction_id = t.id
+    join wallet_accounts a on a.id = p.account_id
+    where t.escrow_key is not null and a.kind = 'escrow'
+    group by t.escrow_key, a.currency having sum(p.amount) < 0 limit 50`.execute(db);
+  return rows.rows.map((r) => `escrow for ${r.escrow_key} is overdrawn: ${r.held} ${r.currency}`);
+}
+
+/** Money is neither made nor lost: every currency's balances, all accounts together, sum to zero. */
+export async function currenciesNotSummingToZero(db: Executor): Promise<string[]> {
+  const rows = await sql<{ currency: string; total: number }>`
+    select currency, sum(balance)::int8 as total from wallet_accounts group by currency having sum(balance) <> 0`.execute(db);
+  return rows.rows.map((r) => `all ${r.currency} balances sum to ${r.total}, not 0`);
 }
 
 /** Opens accounts that do not exist yet (idempotent). */

@@ -45,21 +45,27 @@ function checkBalanced(moves: Move[]): void {
   for (const [currency, total] of totals) if (total !== 0) throw new Error(`postings in ${currency} sum to ${total}, not 0`);
 }
 
+const FLOORS = new Set(['wallet_user_balance_non_negative', 'wallet_escrow_non_negative']);
+
 function isNegativeBalance(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === '23514' && constraint === 'wallet_user_balance_non_negative';
+  return code === '23514' && typeof constraint === 'string' && FLOORS.has(constraint);
 }
 
 /**
  * Books a balanced ledger transaction (I3). A user balance that would go negative refuses it
  * with `insufficient_funds`; the same reference twice books once.
  */
-export async function postLedger(db: Executor, reference: string, type: string, moves: Move[]): Promise<LedgerResult> {
+export async function postLedger(db: Executor, reference: string, type: string, moves: Move[], escrowKey: string | null = null): Promise<LedgerResult> {
   checkBalanced(moves);
   try {
-    const postings = await insertLedgerTransaction(db, reference, type, moves);
-    return { booked: postings.length > 0, postings };
+    const { fresh, postings } = await insertLedgerTransaction(db, reference, type, moves, escrowKey);
+    if (fresh && postings.length !== moves.length) {
+      // The commit would refuse it anyway; say which booking and why, instead of a bare trigger error.
+      throw new Error(`ledger ${reference}: ${moves.length - postings.length} of its accounts do not exist`);
+    }
+    return { booked: fresh, postings };
   } catch (error) {
     if (isNegativeBalance(error)) throw new AppError('insufficient_funds', 'the balance is too low for this movement');
     throw error;

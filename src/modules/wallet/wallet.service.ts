@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
 import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
@@ -30,12 +31,44 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
   }
 
   const escrow = (currency: string, key: string) => systemAccount('escrow', currency, key);
+
+  /** Money between two of one user's accounts (freeze, unfreeze). */
+  function betweenOwnAccounts(from: 'available' | 'frozen', to: 'available' | 'frozen', type: string) {
+    return (tx: Executor, userId: string, money: Money, reference: string) => {
+      requireCurrency(money.currency);
+      return postLedger(tx, reference, type, transfer(userAccount(userId, from, money.currency), userAccount(userId, to, money.currency), money.amount));
+    };
+  }
+
+  /** Money into escrow for one order (its key), from the buyer's `from` account. */
+  function intoEscrow(from: 'available' | 'frozen', type: string) {
+    return (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string) => {
+      requireCurrency(money.currency);
+      return postLedger(tx, reference, type, transfer(userAccount(userId, from, money.currency), escrow(money.currency, escrowKey), money.amount), escrowKey);
+    };
+  }
+
+  /**
+   * Money out of one order's escrow: never more than that order holds (the shard it shares
+   * with other orders could cover it, so the shard's own floor is not enough). The order is
+   * locked for the rest of the caller's transaction, so two payouts cannot both pass the check.
+   */
+  function outOfEscrow(type: string) {
+    return async (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> => {
+      requireCurrency(money.currency);
+      if (!tx.isTransaction) throw new Error(`${type} from escrow must run inside the caller's transaction`);
+      await sql`select pg_advisory_xact_lock(hashtext(${`wallet.escrow:${escrowKey}`}))`.execute(tx);
+      if (await ledgerStore.referenceBooked(tx, reference)) return { booked: false, postings: [] };
+      const held = await ledgerStore.escrowHeld(tx, escrowKey, money.currency);
+      if (held < money.amount) throw new AppError('insufficient_funds', `escrow for ${escrowKey} holds ${held}, less than ${money.amount}`);
+      return postLedger(tx, reference, type, transfer(escrow(money.currency, escrowKey), userAccount(userId, 'available', money.currency), money.amount), escrowKey);
+    };
+  }
+
   /** Available funds → platform escrow: paying an order with the wallet. */
-  const payToEscrow = (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string) =>
-    postLedger(tx, reference, 'payment', transfer(userAccount(userId, 'available', money.currency), escrow(money.currency, escrowKey), money.amount));
+  const payToEscrow = intoEscrow('available', 'payment');
   /** Escrow → back to the buyer's available balance. */
-  const refund = (tx: Executor, buyerId: string, money: Money, reference: string, escrowKey: string) =>
-    postLedger(tx, reference, 'refund', transfer(escrow(money.currency, escrowKey), userAccount(buyerId, 'available', money.currency), money.amount));
+  const refund = outOfEscrow('refund');
 
   return {
     currencies,
@@ -130,17 +163,14 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     },
 
     // Operations for other modules. Each takes the caller's transaction and a unique reference.
-    freeze: (tx: Executor, userId: string, money: Money, reference: string) =>
-      postLedger(tx, reference, 'freeze', transfer(userAccount(userId, 'available', money.currency), userAccount(userId, 'frozen', money.currency), money.amount)),
-    unfreeze: (tx: Executor, userId: string, money: Money, reference: string) =>
-      postLedger(tx, reference, 'unfreeze', transfer(userAccount(userId, 'frozen', money.currency), userAccount(userId, 'available', money.currency), money.amount)),
+    freeze: betweenOwnAccounts('available', 'frozen', 'freeze'),
+    unfreeze: betweenOwnAccounts('frozen', 'available', 'unfreeze'),
     /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
-    capture: (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string) =>
-      postLedger(tx, reference, 'capture', transfer(userAccount(userId, 'frozen', money.currency), escrow(money.currency, escrowKey), money.amount)),
+    capture: intoEscrow('frozen', 'capture'),
     payToEscrow,
-    /** Escrow → the seller's available balance (receipt confirmed). */
-    release: (tx: Executor, sellerId: string, money: Money, reference: string, escrowKey: string) =>
-      postLedger(tx, reference, 'release', transfer(escrow(money.currency, escrowKey), userAccount(sellerId, 'available', money.currency), money.amount)),
+    /** Escrow → the seller's available balance (receipt confirmed). Must run in a transaction. */
+    release: outOfEscrow('release'),
+    /** Escrow → the buyer's available balance. Must run in a transaction. */
     refund,
     /** 1 point per whole currency unit paid (CNY 12.34 → 12 points, JPY 500 → 500). */
     async creditPoints(tx: Executor, userId: string, paid: Money, reference: string): Promise<LedgerResult | undefined> {
