@@ -86,7 +86,7 @@ async function recharge(app: RunningApp, userId: string, money: Money): Promise<
 
 async function walletAuditViolations(app: RunningApp): Promise<string[]> {
   const audits = app.modules.all.find((m) => m.name === 'wallet')?.audits ?? [];
-  assert.equal(audits.length, 6);
+  assert.equal(audits.length, 7);
   return (await Promise.all(audits.map((a) => a.run()))).flat();
 }
 

@@ -118,7 +118,7 @@ function ledgerProperty(mode: Mode, numRuns: number, maxSteps: number): void {
       const db = t.app.platform.database.db;
       assert.deepEqual(wallet.currencies, [...CURRENCIES]);
       const walletAudits = t.app.modules.all.find((m) => m.name === 'wallet')?.audits ?? [];
-      assert.equal(walletAudits.filter((a) => a.name.startsWith('I3:')).length, 6, 'the wallet module declares its six I3 checks');
+      assert.equal(walletAudits.filter((a) => a.name.startsWith('I3:')).length, 7, 'the wallet module declares its seven I3 checks');
       const uid = (u: number): string => userIds[u] ?? assert.fail(`no user ${u}`);
       const stats = { runs: 0, steps: 0, booked: 0, refused: 0, replays: 0, recharges: 0, withdrawals: 0, escrowMoves: 0 };
 

@@ -5,6 +5,7 @@ import {
   balancesNotMatchingPostings,
   currenciesNotSummingToZero,
   negativeUserBalances,
+  escrowHoldsNotMatchingPostings,
   overdrawnEscrows,
   transactionsWithoutTwoPostings,
   unbalancedTransactions,
@@ -61,6 +62,7 @@ export function createWalletModule(platform: Platform, payments: PaymentsService
       { name: 'I3: no user balance is negative', run: () => negativeUserBalances(db) },
       { name: "I3: no order's escrow paid out more than it received", run: () => overdrawnEscrows(db) },
       { name: 'I3: all balances of each currency sum to zero', run: () => currenciesNotSummingToZero(db) },
+      { name: "I3: each order's escrow hold equals its escrow postings", run: () => escrowHoldsNotMatchingPostings(db) },
     ],
   };
 }

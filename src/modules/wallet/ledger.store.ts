@@ -36,6 +36,9 @@ export async function insertLedgerTransaction(
   moves: Move[],
   escrowKey: string | null,
 ): Promise<{ fresh: boolean; postings: Posting[] }> {
+  // One global lock order (owner, kind, currency, shard): two bookings touching the same
+  // accounts in opposite directions (freeze/unfreeze, pay/refund) queue instead of deadlocking.
+  const ordered = [...moves].sort(compareAccounts);
   const result = await sql<{
     transaction_id: number;
     posting_id: number | null;
@@ -48,9 +51,9 @@ export async function insertLedgerTransaction(
   }>`
     with moves as (
       select * from unnest(
-        ${moves.map((m) => m.owner)}::text[], ${moves.map((m) => m.kind)}::text[],
-        ${moves.map((m) => m.currency)}::text[], ${moves.map((m) => m.shard)}::int2[],
-        ${moves.map((m) => m.amount)}::int8[]
+        ${ordered.map((m) => m.owner)}::text[], ${ordered.map((m) => m.kind)}::text[],
+        ${ordered.map((m) => m.currency)}::text[], ${ordered.map((m) => m.shard)}::int2[],
+        ${ordered.map((m) => m.amount)}::int8[]
       ) as m(owner, kind, currency, shard, amount)
     ),
     booked as (
@@ -64,6 +67,7 @@ export async function insertLedgerTransaction(
       where a.owner = m.owner and a.kind = m.kind and a.currency = m.currency and a.shard = m.shard
       returning a.id, a.owner, a.kind, a.currency, a.balance, m.amount, booked.id as transaction_id
     ),
+    ${escrowKey === null ? sql`` : escrowHolds(escrowKey)}
     posted as (
       insert into wallet_postings (transaction_id, account_id, currency, amount, balance_after)
       select transaction_id, id, currency, amount, balance from changed
@@ -88,21 +92,39 @@ export async function insertLedgerTransaction(
   return { fresh: result.rows.length > 0, postings };
 }
 
-/** Whether a business reference has been booked already. */
-export async function referenceBooked(db: Executor, reference: string): Promise<boolean> {
-  const row = await db.selectFrom('wallet_transactions').select('id').where('reference', '=', reference).executeTakeFirst();
-  return row !== undefined;
+/**
+ * The order's own escrow (wallet_escrow_holds), for bookings that name an order: its CHECK
+ * refuses paying out more than the order received, an order that holds nothing included (the
+ * insert of a negative hold). Left out otherwise, so other bookings plan a smaller statement.
+ */
+function escrowHolds(escrowKey: string) {
+  return sql`
+    escrow_moves as (
+      select ${escrowKey}::text as escrow_key, m.currency, sum(m.amount)::int8 as delta from moves m, booked
+      where m.kind = 'escrow'
+      group by m.currency
+    ),
+    hold_in as (
+      insert into wallet_escrow_holds as h (escrow_key, currency, held)
+      select escrow_key, currency, delta from escrow_moves where delta > 0
+      on conflict (escrow_key, currency) do update set held = h.held + excluded.held
+    ),
+    hold_out as (
+      update wallet_escrow_holds h set held = h.held + e.delta
+      from escrow_moves e where e.delta < 0 and h.escrow_key = e.escrow_key and h.currency = e.currency
+    ),
+    hold_missing as (
+      insert into wallet_escrow_holds (escrow_key, currency, held)
+      select escrow_key, currency, delta from escrow_moves e
+      where delta < 0 and not exists (select 1 from wallet_escrow_holds h where h.escrow_key = e.escrow_key and h.currency = e.currency)
+    ),`;
 }
 
-/** What an order still holds in escrow: the sum of its escrow postings so far. */
-export async function escrowHeld(db: Executor, escrowKey: string, currency: string): Promise<number> {
-  const row = await sql<{ held: number }>`
-    select coalesce(sum(p.amount), 0)::int8 as held
-    from wallet_transactions t
-    join wallet_postings p on p.transaction_id = t.id
-    join wallet_accounts a on a.id = p.account_id
-    where t.escrow_key = ${escrowKey} and a.kind = 'escrow' and a.currency = ${currency}`.execute(db);
-  return row.rows[0]?.held ?? 0;
+function compareAccounts(a: Move, b: Move): number {
+  const key = (m: Move) => [m.owner, m.kind, m.currency] as const;
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (ka[i] ?? '') < (kb[i] ?? '') ? -1 : 1;
+  return a.shard - b.shard;
 }
 
 /** Orders whose escrow paid out more than came in (audit). */
@@ -115,6 +137,23 @@ export async function overdrawnEscrows(db: Executor): Promise<string[]> {
     where t.escrow_key is not null and a.kind = 'escrow'
     group by t.escrow_key, a.currency having sum(p.amount) < 0 limit 50`.execute(db);
   return rows.rows.map((r) => `escrow for ${r.escrow_key} is overdrawn: ${r.held} ${r.currency}`);
+}
+
+/** Each order's kept escrow hold equals what its escrow postings add up to (audit). */
+export async function escrowHoldsNotMatchingPostings(db: Executor): Promise<string[]> {
+  const rows = await sql<{ escrow_key: string; currency: string; held: number | null; total: number | null }>`
+    select coalesce(h.escrow_key, p.escrow_key) as escrow_key, coalesce(h.currency, p.currency) as currency, h.held, p.total
+    from wallet_escrow_holds h
+    full join (
+      select t.escrow_key, a.currency, sum(p.amount)::int8 as total
+      from wallet_transactions t
+      join wallet_postings p on p.transaction_id = t.id
+      join wallet_accounts a on a.id = p.account_id
+      where t.escrow_key is not null and a.kind = 'escrow'
+      group by t.escrow_key, a.currency
+    ) p on p.escrow_key = h.escrow_key and p.currency = h.currency
+    where coalesce(h.held, 0) <> coalesce(p.total, 0) limit 50`.execute(db);
+  return rows.rows.map((r) => `escrow hold of ${r.escrow_key} says ${r.held ?? 0} ${r.currency} but its postings sum to ${r.total ?? 0}`);
 }
 
 /** Money is neither made nor lost: every currency's balances, all accounts together, sum to zero. */

@@ -45,12 +45,61 @@ function checkBalanced(moves: Move[]): void {
   for (const [currency, total] of totals) if (total !== 0) throw new Error(`postings in ${currency} sum to ${total}, not 0`);
 }
 
-const FLOORS = new Set(['wallet_user_balance_non_negative', 'wallet_escrow_non_negative']);
+const FLOORS = new Set(['wallet_user_balance_non_negative', 'wallet_escrow_non_negative', 'wallet_escrow_hold_non_negative']);
 
 function isNegativeBalance(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   return code === '23514' && typeof constraint === 'string' && FLOORS.has(constraint);
+}
+
+/**
+ * At most this many bookings per account from this process are in flight outside a caller's
+ * transaction. The rest of a hot account's callers wait here: PostgreSQL then holds a short
+ * queue for its row instead of every connection of the pool, all woken at each commit.
+ */
+const IN_FLIGHT_PER_ACCOUNT = 4;
+const gates = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+async function enterGate(key: string): Promise<void> {
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = { active: 0, waiting: [] }));
+  if (gate.active < IN_FLIGHT_PER_ACCOUNT) {
+    gate.active++;
+    return;
+  }
+  await new Promise<void>((resolve) => gate.waiting.push(resolve));
+}
+
+function leaveGate(key: string): void {
+  const gate = gates.get(key);
+  if (!gate) return;
+  const next = gate.waiting.shift();
+  if (next) next(); // the slot passes on: active stays the same
+  else if (--gate.active === 0) gates.delete(key);
+}
+
+async function gated<T>(moves: Move[], work: () => Promise<T>): Promise<T> {
+  // keys in one order, so two bookings never wait on each other's gates crosswise
+  const keys = moves.map((m) => `${m.owner}/${m.kind}/${m.currency}/${m.shard}`).sort();
+  for (const key of keys) await enterGate(key);
+  try {
+    return await work();
+  } finally {
+    for (const key of keys) leaveGate(key);
+  }
+}
+
+async function withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
 }
 
 /**
@@ -60,7 +109,10 @@ function isNegativeBalance(error: unknown): boolean {
 export async function postLedger(db: Executor, reference: string, type: string, moves: Move[], escrowKey: string | null = null): Promise<LedgerResult> {
   checkBalanced(moves);
   try {
-    const { fresh, postings } = await insertLedgerTransaction(db, reference, type, moves, escrowKey);
+    const book = () => insertLedgerTransaction(db, reference, type, moves, escrowKey);
+    // Alone (autocommit) the statement is its own transaction: retry it here on a deadlock or
+    // serialization failure; inside a caller's transaction, the caller's retry covers it.
+    const { fresh, postings } = db.isTransaction ? await book() : await gated(moves, () => withRetry(book));
     if (fresh && postings.length !== moves.length) {
       // The commit would refuse it anyway; say which booking and why, instead of a bare trigger error.
       throw new Error(`ledger ${reference}: ${moves.length - postings.length} of its accounts do not exist`);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
 import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
@@ -50,17 +49,12 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
 
   /**
    * Money out of one order's escrow: never more than that order holds (the shard it shares
-   * with other orders could cover it, so the shard's own floor is not enough). The order is
-   * locked for the rest of the caller's transaction, so two payouts cannot both pass the check.
+   * with other orders could cover it). The ledger statement keeps each order's hold and its
+   * CHECK refuses an overdraft, so this is one statement, in the caller's transaction or alone.
    */
   function outOfEscrow(type: string) {
-    return async (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> => {
+    return (tx: Executor, userId: string, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> => {
       requireCurrency(money.currency);
-      if (!tx.isTransaction) throw new Error(`${type} from escrow must run inside the caller's transaction`);
-      await sql`select pg_advisory_xact_lock(hashtext(${`wallet.escrow:${escrowKey}`}))`.execute(tx);
-      if (await ledgerStore.referenceBooked(tx, reference)) return { booked: false, postings: [] };
-      const held = await ledgerStore.escrowHeld(tx, escrowKey, money.currency);
-      if (held < money.amount) throw new AppError('insufficient_funds', `escrow for ${escrowKey} holds ${held}, less than ${money.amount}`);
       return postLedger(tx, reference, type, transfer(escrow(money.currency, escrowKey), userAccount(userId, 'available', money.currency), money.amount), escrowKey);
     };
   }

@@ -36,6 +36,11 @@ export interface WalletTables {
     created_at: ColumnType<Date, never, never>;
     updated_at: ColumnType<Date, never, Date>;
   };
+  wallet_escrow_holds: {
+    escrow_key: string;
+    currency: string;
+    held: number;
+  };
   wallet_withdrawals: {
     id: string;
     user_id: string;
