@@ -5,8 +5,7 @@
 //   spread  a random user of 1,000 freezes or unfreezes a small amount (available ⇄ frozen),
 //           in autocommit: the ledger's single statement is the whole transaction;
 //   hot     the escrow of a random paid order (1,000 orders over the 16 escrow shards) → ONE
-//           seller's available balance, in a transaction as wallet.release requires: a seller
-//           paid by many.
+//           seller's available balance (wallet.release, autocommit): a seller paid by many.
 // Then the full audit (exit 1 unless clean) and, for scale, the same hot load as a bare
 // `update wallet_accounts set balance = balance + 1 where id = $1` on the same pool.
 // Spread moves money between two accounts of one user because the wallet's door offers no
@@ -19,7 +18,6 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { auditChecks, closePlatform } from '../src/app.js';
 import { runAudit } from '../src/platform/audit.js';
-import { inTransaction } from '../src/platform/db/index.js';
 import { AppError } from '../src/platform/http/index.js';
 import type { Platform } from '../src/platform/module.js';
 import { createTestDatabase } from '../test/support/harness.js';
@@ -98,8 +96,8 @@ async function load(callers: number, seconds: number, prefix: string, call: Call
 
 async function measure(name: string, options: Options, platform: Platform, call: Call): Promise<Outcome> {
   const runId = `${name}:${Date.now().toString(36)}`;
-  // Fresh statistics, as a database in service has them: without, the planner guesses from an
-  // empty schema (the escrow check of release then scans every escrow posting: ~30x slower).
+  // Fresh statistics, as a database in service has them (without, the planner guesses from an
+  // empty schema).
   await sql`analyze`.execute(platform.database.db);
   if (options.warmUp > 0) await load(options.callers, options.warmUp, `bench:${runId}:warm-up`, call);
   return load(options.callers, options.duration, `bench:${runId}`, call);
@@ -131,12 +129,12 @@ function spreadCall(platform: Platform, data: BenchData): Call {
   };
 }
 
-/** The escrow of a random funded order → the one seller, in a transaction as release requires. */
+/** The escrow of a random funded order → the one seller: one statement, its own transaction. */
 function hotCall(platform: Platform, data: BenchData): Call {
   const db = platform.database.db;
   return async (reference) => {
     const escrowKey = data.escrowKeys[Math.floor(Math.random() * data.escrowKeys.length)] ?? '';
-    await inTransaction(db, (tx) => data.modules.wallet.release(tx, data.seller, { amount: randomAmount(), currency: CURRENCY }, reference, escrowKey));
+    await data.modules.wallet.release(db, data.seller, { amount: randomAmount(), currency: CURRENCY }, reference, escrowKey);
   };
 }
 
