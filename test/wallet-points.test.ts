@@ -29,3 +29,24 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('FLASHMART_SANDBOX=off removes the sandbox provider', () => {
+  let t: TestApp;
+  let api: Client;
+  before(async () => {
+    t = await startTestApp('embedded', { FLASHMART_SANDBOX: 'off' });
+    api = client(t.app.http);
+  });
+  after(async () => t.close());
+
+  it('serves no sandbox pages or API, and a recharge through it is refused without a trace', async () => {
+    assert.equal(t.app.modules.sandbox, undefined);
+    assert.equal((await api.get('/sandbox/pay/00000000-0000-4000-8000-000000000000')).status, 404);
+    assert.equal((await api.post('/sandbox/api/payments/00000000-0000-4000-8000-000000000000/succeed')).status, 404);
+    const user = await api.register('no_sandbox');
+    const refused = await api.post('/api/v1/wallet/recharges', { token: user.accessToken, body: { amount: { amount: 100, currency: 'CNY' } } });
+    assert.equal(refused.status, 503, 'a provider switched off is the server state, not a bad request');
+    const rows = await t.app.platform.database.db.selectFrom('wallet_recharges').select('id').execute();
+    assert.deepEqual(rows, []);
+  });
+});

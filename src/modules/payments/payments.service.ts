@@ -51,7 +51,7 @@ export function createPaymentsService(options: PaymentsOptions) {
 
   function providerOf(name: ProviderName): PaymentProvider {
     const provider = providers.get(name);
-    if (!provider) throw new AppError('validation_failed', `payment provider ${name} is not available`);
+    if (!provider) throw new AppError('service_unavailable', `payment provider ${name} is not enabled on this deployment`);
     return provider;
   }
 
