@@ -251,3 +251,140 @@ export async function negativeUserBalances(db: Executor): Promise<string[]> {
     .execute();
   return rows.map((r) => `account ${r.id} (${r.owner} ${r.kind} ${r.currency}) is negative: ${r.balance}`);
 }
+
+/** One booking of a batch. */
+export interface Booking {
+  reference: string;
+  type: string;
+  moves: Move[];
+  escrowKey: string | null;
+}
+
+export interface BatchRow {
+  idx: number;
+  posting: Posting;
+  /** This posting took a floor-protected balance (user, escrow shard, order hold) below zero at its turn. */
+  belowFloor: boolean;
+}
+
+/**
+ * Books many ledger transactions in ONE statement (group commit): balances move once per
+ * account by the batch's total, each posting's balance_after is the running balance in
+ * booking order, and `belowFloor` marks any step at which a protected balance (a user's, an
+ * escrow shard, an order's escrow hold) would have been negative, so the caller can refuse the
+ * batch as a whole. References already booked are skipped; references must be distinct.
+ */
+export async function insertLedgerBatch(db: Executor, bookings: Booking[]): Promise<BatchRow[]> {
+  const moves = bookings.flatMap((booking, idx) => [...booking.moves].sort(compareAccounts).map((m, seq) => ({ ...m, idx, seq })));
+  const result = await sql<{
+    idx: number;
+    transaction_id: number;
+    posting_id: number;
+    account_id: number;
+    owner: string;
+    kind: AccountKind;
+    currency: string;
+    amount: number;
+    balance_after: number;
+    below_floor: boolean;
+  }>`
+    with input as (
+      select * from unnest(
+        ${bookings.map((_, i) => i)}::int4[], ${bookings.map((b) => b.reference)}::text[],
+        ${bookings.map((b) => b.type)}::text[], ${bookings.map((b) => b.escrowKey)}::text[]
+      ) as i(idx, reference, type, escrow_key)
+    ),
+    moves as (
+      select * from unnest(
+        ${moves.map((m) => m.idx)}::int4[], ${moves.map((m) => m.seq)}::int4[],
+        ${moves.map((m) => m.owner)}::text[], ${moves.map((m) => m.kind)}::text[],
+        ${moves.map((m) => m.currency)}::text[], ${moves.map((m) => m.shard)}::int2[],
+        ${moves.map((m) => m.amount)}::int8[]
+      ) as m(idx, seq, owner, kind, currency, shard, amount)
+    ),
+    booked as (
+      insert into wallet_transactions (reference, type, escrow_key)
+      select reference, type, escrow_key from input order by idx
+      on conflict (reference) do nothing
+      returning id, reference
+    ),
+    live as (
+      select i.idx, i.escrow_key, b.id as transaction_id from input i join booked b on b.reference = i.reference
+    ),
+    live_moves as (
+      select m.*, l.transaction_id, l.escrow_key from moves m join live l on l.idx = m.idx
+    ),
+    totals as (
+      select owner, kind, currency, shard, sum(amount)::int8 as delta from live_moves group by owner, kind, currency, shard
+    ),
+    changed as (
+      update wallet_accounts a set balance = a.balance + t.delta
+      from totals t
+      where a.owner = t.owner and a.kind = t.kind and a.currency = t.currency and a.shard = t.shard
+      returning a.id, a.owner, a.kind, a.currency, a.shard, a.user_id, a.balance, t.delta
+    ),
+    running as (
+      select lm.idx, lm.seq, lm.transaction_id, lm.escrow_key, c.id as account_id, c.owner, c.kind, c.user_id, lm.currency, lm.amount,
+        c.balance - c.delta + sum(lm.amount) over (partition by c.id order by lm.idx, lm.seq) as balance_after
+      from live_moves lm
+      join changed c on c.owner = lm.owner and c.kind = lm.kind and c.currency = lm.currency and c.shard = lm.shard
+    ),
+    escrow_steps as (
+      select escrow_key, currency, idx, sum(amount)::int8 as delta from running
+      where escrow_key is not null and kind = 'escrow' group by escrow_key, currency, idx
+    ),
+    escrow_totals as (
+      select escrow_key, currency, sum(delta)::int8 as delta from escrow_steps group by escrow_key, currency
+    ),
+    hold_in as (
+      insert into wallet_escrow_holds as h (escrow_key, currency, held)
+      select escrow_key, currency, delta from escrow_totals where delta > 0
+      on conflict (escrow_key, currency) do update set held = h.held + excluded.held
+      returning h.escrow_key, h.currency, h.held
+    ),
+    hold_out as (
+      update wallet_escrow_holds h set held = h.held + e.delta
+      from escrow_totals e where e.delta <= 0 and h.escrow_key = e.escrow_key and h.currency = e.currency
+      returning h.escrow_key, h.currency, h.held
+    ),
+    hold_missing as (
+      insert into wallet_escrow_holds (escrow_key, currency, held)
+      select escrow_key, currency, delta from escrow_totals e
+      where delta < 0 and not exists (select 1 from wallet_escrow_holds h where h.escrow_key = e.escrow_key and h.currency = e.currency)
+    ),
+    holds_after as (select * from hold_in union all select * from hold_out),
+    hold_steps as (
+      -- the hold before the batch, plus the steps so far in booking order
+      select s.idx,
+        h.held - sum(s.delta) over (partition by s.escrow_key, s.currency)
+          + sum(s.delta) over (partition by s.escrow_key, s.currency order by s.idx) as held_after
+      from escrow_steps s
+      join holds_after h on h.escrow_key = s.escrow_key and h.currency = s.currency
+    ),
+    refused_steps as (select distinct idx from hold_steps where held_after < 0),
+    posted as (
+      -- in booking order, so posting ids follow each account's running balance
+      insert into wallet_postings (transaction_id, account_id, currency, amount, balance_after)
+      select transaction_id, account_id, currency, amount, balance_after from running order by idx, seq
+      returning id, transaction_id, account_id
+    )
+    select r.idx, r.transaction_id, p.id as posting_id, r.account_id, r.owner, r.kind, r.currency, r.amount, r.balance_after,
+      ((r.balance_after < 0 and (r.user_id is not null or r.kind = 'escrow'))
+        or x.idx is not null) as below_floor
+    from running r
+    join posted p on p.transaction_id = r.transaction_id and p.account_id = r.account_id
+    left join refused_steps x on x.idx = r.idx`.execute(db);
+  return result.rows.map((row) => ({
+    idx: row.idx,
+    belowFloor: row.below_floor,
+    posting: {
+      postingId: row.posting_id,
+      accountId: row.account_id,
+      owner: row.owner,
+      kind: row.kind,
+      currency: row.currency,
+      amount: row.amount,
+      balanceAfter: row.balance_after,
+    },
+  }));
+}

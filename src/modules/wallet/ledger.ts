@@ -1,6 +1,6 @@
 import { AppError } from '../../platform/http/index.js';
 import type { Executor } from '../../platform/db/index.js';
-import { insertLedgerTransaction, type Move, type Posting } from './ledger.store.js';
+import { insertLedgerBatch, insertLedgerTransaction, type Booking, type Move, type Posting } from './ledger.store.js';
 import type { AccountKind } from './wallet.tables.js';
 
 /** System accounts are split into this many rows so concurrent payments rarely share a lock. */
@@ -108,6 +108,13 @@ async function withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
  */
 export async function postLedger(db: Executor, reference: string, type: string, moves: Move[], escrowKey: string | null = null): Promise<LedgerResult> {
   checkBalanced(moves);
+  // Outside a caller's transaction, concurrent bookings are group-committed: one statement books many.
+  if (!db.isTransaction) return batcherFor(db).submit({ reference, type, moves, escrowKey });
+  return bookAlone(db, { reference, type, moves, escrowKey });
+}
+
+/** One booking, one statement: in the caller's transaction, or alone (then gated and retried). */
+async function bookAlone(db: Executor, { reference, type, moves, escrowKey }: Booking): Promise<LedgerResult> {
   try {
     const book = () => insertLedgerTransaction(db, reference, type, moves, escrowKey);
     // Alone (autocommit) the statement is its own transaction: retry it here on a deadlock or
@@ -122,6 +129,96 @@ export async function postLedger(db: Executor, reference: string, type: string, 
     if (isNegativeBalance(error)) throw new AppError('insufficient_funds', 'the balance is too low for this movement');
     throw error;
   }
+}
+
+const MAX_BATCH = 200;
+
+interface Waiting {
+  booking: Booking;
+  resolve(result: LedgerResult): void;
+  reject(error: unknown): void;
+}
+
+/** A batch that cannot be booked as a whole (a floor crossed, an account missing). */
+class BatchRefused extends Error {}
+
+/**
+ * Group commit for bookings made outside a transaction. While one batch is being written,
+ * new bookings wait; the next batch takes them all (up to MAX_BATCH, distinct references) in
+ * one statement and one commit. When a batch cannot be booked as a whole, each of its bookings
+ * is booked alone, so every caller gets its own answer (e.g. insufficient_funds) and the
+ * others are not held back by it.
+ */
+function createBatcher(db: Executor) {
+  let waiting: Waiting[] = [];
+  let flushing = false;
+
+  function takeBatch(): Waiting[] {
+    const references = new Set<string>();
+    const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
+    for (const item of waiting) {
+      if (batch.length < MAX_BATCH && !references.has(item.booking.reference)) {
+        references.add(item.booking.reference);
+        batch.push(item);
+      } else rest.push(item);
+    }
+    waiting = rest;
+    return batch;
+  }
+
+  async function bookTogether(batch: Waiting[]): Promise<void> {
+    let rows;
+    try {
+      rows = await db.transaction().execute(async (tx) => {
+        const written = await insertLedgerBatch(tx, batch.map((item) => item.booking));
+        const perBooking = new Map<number, number>();
+        for (const row of written) perBooking.set(row.idx, (perBooking.get(row.idx) ?? 0) + 1);
+        const incomplete = [...perBooking].some(([idx, n]) => n !== batch[idx]?.booking.moves.length);
+        if (incomplete || written.some((row) => row.belowFloor)) throw new BatchRefused();
+        return written;
+      });
+    } catch {
+      // Funds, a missing account, a deadlock with another process: each booking on its own.
+      await Promise.all(batch.map((item) => bookAlone(db, item.booking).then(item.resolve, item.reject)));
+      return;
+    }
+    batch.forEach((item, idx) => {
+      const postings = rows.filter((row) => row.idx === idx).map((row) => row.posting);
+      item.resolve({ booked: postings.length > 0, postings });
+    });
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = takeBatch();
+        const [only] = batch;
+        if (batch.length === 1 && only) await bookAlone(db, only.booking).then(only.resolve, only.reject);
+        else await bookTogether(batch);
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return {
+    submit(booking: Booking): Promise<LedgerResult> {
+      return new Promise<LedgerResult>((resolve, reject) => {
+        waiting.push({ booking, resolve, reject });
+        if (!flushing) void flush();
+      });
+    },
+  };
+}
+
+const batchers = new WeakMap<Executor, ReturnType<typeof createBatcher>>();
+
+function batcherFor(db: Executor): ReturnType<typeof createBatcher> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = createBatcher(db)));
+  return batcher;
 }
 
 /** A two-legged transfer of `amount` from one account to another. */
