@@ -87,7 +87,8 @@ export async function createTestEnvironment(mode: Mode, overrides: Record<string
     env.AMQP_URL = SERVICE_URLS.amqp;
   }
   Object.assign(env, overrides);
-  const groups: string[] = [];
+  // Consumer groups the app itself subscribes (their RabbitMQ queues are removed afterwards).
+  const groups: string[] = ['wallet-points'];
   return {
     mode,
     env,

@@ -47,7 +47,13 @@ export function createWalletModule(platform: Platform, payments: PaymentsService
         await scheduleJob(db, 'wallet.ensure-currency-accounts', { currencies: wanted.split(',') }, { key: `wallet.currencies:${wanted}` });
       }
     },
-    registerWorker() {
+    async registerWorker() {
+      // 1 point per whole currency unit of each paid order, once (the inbox drops replays).
+      await platform.bus.subscribe('wallet-points', {
+        'order.paid': async (tx, event) => {
+          await service.creditPoints(tx, event.buyerId, event.total, `points:order:${event.orderId}`);
+        },
+      });
       platform.jobs.register('wallet.ensure-currency-accounts', async (tx, payload) => {
         const opened = await service.openMissingUserAccounts(tx);
         const value = payload.currencies.join(',');

@@ -5,9 +5,17 @@ export interface WalletEvents {
   'recharge.succeeded': { rechargeId: string; userId: string; amount: Money };
 }
 
+/**
+ * Events the wallet consumes. `order.paid` is the orders module's to publish; its payload is
+ * declared here until that module exists, and moves to orders.events.ts with it.
+ */
+export interface ConsumedEvents {
+  'order.paid': { orderId: string; buyerId: string; total: Money };
+}
+
 declare module '../../platform/bus/events.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface EventMap extends WalletEvents {}
+   
+  interface EventMap extends WalletEvents, ConsumedEvents {}
 }
 
 declare module '../../platform/jobs/jobs.js' {
