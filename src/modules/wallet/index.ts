@@ -9,7 +9,7 @@ import {
   overdrawnEscrows,
   transactionsWithoutTwoPostings,
   unbalancedTransactions,
-} from './ledger.store.js';
+} from './ledger-audit.store.js';
 import { registerWalletRoutes } from './wallet.routes.js';
 import { RECHARGE_PURPOSE, createWalletService, type WalletService } from './wallet.service.js';
 

@@ -127,42 +127,6 @@ function compareAccounts(a: Move, b: Move): number {
   return a.shard - b.shard;
 }
 
-/** Orders whose escrow paid out more than came in (audit). */
-export async function overdrawnEscrows(db: Executor): Promise<string[]> {
-  const rows = await sql<{ escrow_key: string; currency: string; held: number }>`
-    select t.escrow_key, a.currency, sum(p.amount)::int8 as held
-    from wallet_transactions t
-    join wallet_postings p on p.transaction_id = t.id
-    join wallet_accounts a on a.id = p.account_id
-    where t.escrow_key is not null and a.kind = 'escrow'
-    group by t.escrow_key, a.currency having sum(p.amount) < 0 limit 50`.execute(db);
-  return rows.rows.map((r) => `escrow for ${r.escrow_key} is overdrawn: ${r.held} ${r.currency}`);
-}
-
-/** Each order's kept escrow hold equals what its escrow postings add up to (audit). */
-export async function escrowHoldsNotMatchingPostings(db: Executor): Promise<string[]> {
-  const rows = await sql<{ escrow_key: string; currency: string; held: number | null; total: number | null }>`
-    select coalesce(h.escrow_key, p.escrow_key) as escrow_key, coalesce(h.currency, p.currency) as currency, h.held, p.total
-    from wallet_escrow_holds h
-    full join (
-      select t.escrow_key, a.currency, sum(p.amount)::int8 as total
-      from wallet_transactions t
-      join wallet_postings p on p.transaction_id = t.id
-      join wallet_accounts a on a.id = p.account_id
-      where t.escrow_key is not null and a.kind = 'escrow'
-      group by t.escrow_key, a.currency
-    ) p on p.escrow_key = h.escrow_key and p.currency = h.currency
-    where coalesce(h.held, 0) <> coalesce(p.total, 0) limit 50`.execute(db);
-  return rows.rows.map((r) => `escrow hold of ${r.escrow_key} says ${r.held ?? 0} ${r.currency} but its postings sum to ${r.total ?? 0}`);
-}
-
-/** Money is neither made nor lost: every currency's balances, all accounts together, sum to zero. */
-export async function currenciesNotSummingToZero(db: Executor): Promise<string[]> {
-  const rows = await sql<{ currency: string; total: number }>`
-    select currency, sum(balance)::int8 as total from wallet_accounts group by currency having sum(balance) <> 0`.execute(db);
-  return rows.rows.map((r) => `all ${r.currency} balances sum to ${r.total}, not 0`);
-}
-
 /** Opens accounts that do not exist yet (idempotent). */
 export async function openAccounts(db: Executor, accounts: { owner: string; userId: string | null; kind: AccountKind; currency: string; shard: number }[]): Promise<void> {
   if (accounts.length === 0) return;
@@ -216,40 +180,6 @@ export async function accountPostings(db: Executor, owner: string, kind: Account
   if (beforeId !== undefined) query = query.where('p.id', '<', beforeId);
   const rows = await query.execute();
   return rows.map((r) => ({ id: r.id, type: r.type, reference: r.reference, amount: r.amount, currency: r.currency, balanceAfter: r.balance_after, createdAt: r.created_at }));
-}
-
-/** I3 checks, each returning its violations. */
-export async function unbalancedTransactions(db: Executor): Promise<string[]> {
-  const rows = await sql<{ transaction_id: number; currency: string; total: number }>`
-    select transaction_id, currency, sum(amount)::int8 as total from wallet_postings
-    group by transaction_id, currency having sum(amount) <> 0 limit 50`.execute(db);
-  return rows.rows.map((r) => `ledger transaction ${r.transaction_id} sums to ${r.total} ${r.currency}, not 0`);
-}
-
-export async function transactionsWithoutTwoPostings(db: Executor): Promise<string[]> {
-  const rows = await sql<{ id: number; n: number }>`
-    select t.id, count(p.id)::int8 as n from wallet_transactions t left join wallet_postings p on p.transaction_id = t.id
-    group by t.id having count(p.id) < 2 limit 50`.execute(db);
-  return rows.rows.map((r) => `ledger transaction ${r.id} has ${r.n} posting(s)`);
-}
-
-export async function balancesNotMatchingPostings(db: Executor): Promise<string[]> {
-  const rows = await sql<{ id: number; owner: string; kind: string; currency: string; balance: number; total: number }>`
-    select a.id, a.owner, a.kind, a.currency, a.balance, coalesce(p.total, 0)::int8 as total
-    from wallet_accounts a left join (select account_id, sum(amount) as total from wallet_postings group by account_id) p on p.account_id = a.id
-    where a.balance <> coalesce(p.total, 0) limit 50`.execute(db);
-  return rows.rows.map((r) => `account ${r.id} (${r.owner} ${r.kind} ${r.currency}) holds ${r.balance} but its postings sum to ${r.total}`);
-}
-
-export async function negativeUserBalances(db: Executor): Promise<string[]> {
-  const rows = await db
-    .selectFrom('wallet_accounts')
-    .select(['id', 'owner', 'kind', 'currency', 'balance'])
-    .where('user_id', 'is not', null)
-    .where('balance', '<', 0)
-    .limit(50)
-    .execute();
-  return rows.map((r) => `account ${r.id} (${r.owner} ${r.kind} ${r.currency}) is negative: ${r.balance}`);
 }
 
 /** One booking of a batch. */
