@@ -77,19 +77,30 @@ export async function insertLedgerTransaction(
     select b.id as transaction_id, p.id as posting_id, p.account_id, c.owner, c.kind, p.currency, p.amount, p.balance_after
     from booked b left join (posted p join changed c on c.id = p.account_id) on true`.execute(db);
   const postings: Posting[] = [];
-  for (const row of result.rows) {
-    if (row.posting_id === null) continue;
-    postings.push({
-      postingId: row.posting_id,
-      accountId: row.account_id,
-      owner: row.owner,
-      kind: row.kind,
-      currency: row.currency,
-      amount: row.amount,
-      balanceAfter: row.balance_after,
-    });
-  }
+  for (const row of result.rows) if (row.posting_id !== null) postings.push(toPosting({ ...row, posting_id: row.posting_id }));
   return { fresh: result.rows.length > 0, postings };
+}
+
+interface PostingRow {
+  posting_id: number;
+  account_id: number;
+  owner: string;
+  kind: AccountKind;
+  currency: string;
+  amount: number;
+  balance_after: number;
+}
+
+function toPosting(row: PostingRow): Posting {
+  return {
+    postingId: row.posting_id,
+    accountId: row.account_id,
+    owner: row.owner,
+    kind: row.kind,
+    currency: row.currency,
+    amount: row.amount,
+    balanceAfter: row.balance_after,
+  };
 }
 
 /**
@@ -304,17 +315,5 @@ export async function insertLedgerBatch(db: Executor, bookings: Booking[]): Prom
     from running r
     join posted p on p.transaction_id = r.transaction_id and p.account_id = r.account_id
     left join refused_steps x on x.idx = r.idx`.execute(db);
-  return result.rows.map((row) => ({
-    idx: row.idx,
-    belowFloor: row.below_floor,
-    posting: {
-      postingId: row.posting_id,
-      accountId: row.account_id,
-      owner: row.owner,
-      kind: row.kind,
-      currency: row.currency,
-      amount: row.amount,
-      balanceAfter: row.balance_after,
-    },
-  }));
+  return result.rows.map((row) => ({ idx: row.idx, belowFloor: row.below_floor, posting: toPosting(row) }));
 }
