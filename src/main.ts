@@ -11,7 +11,10 @@ const USAGE = `usage: flashmart <command>
   migrate                                 apply pending database migrations
   admin create --username U [--password-stdin]
                                           create an administrator (or grant the role)
-  audit                                   check the invariants; exit 1 on any violation`;
+  audit                                   check the invariants; exit 1 on any violation
+  dead-letters list|replay --group G      show, or hand back to its group, the messages a
+                                          consumer group gave up on (embedded: with the
+                                          server stopped, it shares the data folder)`;
 
 function fail(message: string): never {
   process.stderr.write(`flashmart: ${message}\n`);
@@ -89,6 +92,23 @@ async function auditCommand(): Promise<void> {
   process.exitCode = report.ok ? 0 : 1;
 }
 
+async function deadLettersCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { group: { type: 'string' } } });
+  const action = positionals[0];
+  if ((action !== 'list' && action !== 'replay') || !values.group) fail('usage: flashmart dead-letters list|replay --group G');
+  const group = values.group;
+  await withPlatform(async (platform) => {
+    if (action === 'replay') {
+      const replayed = await platform.transport.replayDeadLetters(group);
+      process.stdout.write(`replayed ${replayed} dead letter(s) of ${group}\n`);
+      return;
+    }
+    const letters = await platform.transport.deadLetters(group);
+    for (const letter of letters) process.stdout.write(`${letter.id}\t${letter.topic}\t${JSON.stringify(letter.payload)}\n`);
+    process.stdout.write(`${letters.length} dead letter(s) in ${group}\n`);
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -100,6 +120,8 @@ async function main(argv: string[]): Promise<void> {
       return adminCommand(rest);
     case 'audit':
       return auditCommand();
+    case 'dead-letters':
+      return deadLettersCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -71,6 +71,18 @@ describe('the flashmart command line', () => {
     assert.match(audit.stdout, /audit clean/);
   });
 
+  it('dead-letters lists a group (none here) and insists on a group', () => {
+    const listed = flashmart(['dead-letters', 'list', '--group', 'wallet-points'], embedded);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /0 dead letter\(s\) in wallet-points/);
+    const replayed = flashmart(['dead-letters', 'replay', '--group', 'wallet-points'], embedded);
+    assert.equal(replayed.code, 0, replayed.stderr);
+    assert.match(replayed.stdout, /replayed 0 dead letter/);
+    const usage = flashmart(['dead-letters', 'list'], embedded);
+    assert.equal(usage.code, 1);
+    assert.match(usage.stderr, /usage: flashmart dead-letters/);
+  });
+
   it('an unknown command prints the usage and fails', () => {
     const result = flashmart(['dance'], embedded);
     assert.equal(result.code, 1);

@@ -32,6 +32,7 @@ for (const mode of MODES) {
     let relay: Relay;
     let poisonAttempts = 0;
     let poisonId = '';
+    let healed = false; // the operator fixed what made the poison fail
 
     before(async () => {
       store = await openModeDatabase(mode);
@@ -45,7 +46,7 @@ for (const mode of MODES) {
         'test.ping': async (tx, payload) => {
           // The effect is written first so the test also proves a failed attempt's writes roll back.
           await insertEffect(tx, payload.n);
-          if (payload.poison) {
+          if (payload.poison && !healed) {
             poisonAttempts++;
             throw new Error(`poison message ${payload.n}`);
           }
@@ -80,11 +81,12 @@ for (const mode of MODES) {
           const channel = await connection.createChannel();
           const dlq = `${namespace}.${GROUP}.dlq`;
           await waitFor('the poison in the dead-letter queue', async () => (await channel.checkQueue(dlq)).messageCount >= 1, 30_000);
-          const dead = await channel.get(dlq, { noAck: true });
+          const dead = await channel.get(dlq, { noAck: false });
           assert.ok(dead, 'a message is in the dead-letter queue');
           assert.equal(dead.properties.messageId, poisonId, 'the dead-lettered message is the poison');
           assert.deepEqual(JSON.parse(dead.content.toString('utf8')), { n: -1, poison: true }, 'payload kept intact for a replay');
           assert.equal((await channel.checkQueue(dlq)).messageCount, 0, 'only the poison was dead-lettered');
+          channel.nack(dead, false, true); // leave it for the replay below
         } finally {
           await connection.close();
         }
@@ -123,6 +125,25 @@ for (const mode of MODES) {
         from platform_inbox where consumer_group = ${GROUP}`.execute(db);
       assert.equal(inbox.rows[0]?.count, NORMAL, 'the inbox records only the handled events');
       assert.equal(inbox.rows[0]?.poison, 0, "the poison's failed attempts left no inbox row");
+    });
+
+    it('an operator lists the dead letters and replays them; the fixed handler then handles the poison once', { timeout: 60_000 }, async () => {
+      const db = store.database.db;
+      const letters = await transport.deadLetters(GROUP);
+      assert.deepEqual(letters, [{ id: poisonId, topic: 'test.ping', payload: { n: -1, poison: true } }]);
+      assert.equal((await transport.deadLetters(GROUP)).length, 1, 'listing leaves them in place');
+      healed = true;
+      assert.equal(await transport.replayDeadLetters(GROUP), 1);
+      if (mode === 'embedded') await relay.relayOnce(); // the replay went back through the outbox
+      await waitFor('the replayed poison handled', async () => {
+        const rows = await sql<{ n: number }>`select n from test_effects where n = -1`.execute(db);
+        return rows.rows.length >= 1;
+      });
+      await sleep(300);
+      const effects = await sql<{ n: number; count: number }>`select n, count(*)::int as count from test_effects group by n`.execute(db);
+      assert.equal(effects.rows.length, NORMAL + 1);
+      for (const row of effects.rows) assert.equal(row.count, 1, `event ${row.n} handled exactly once`);
+      assert.deepEqual(await transport.deadLetters(GROUP), [], 'nothing left in the dead letters');
     });
   });
 }

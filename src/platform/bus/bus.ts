@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { inTransaction, type Db, type Tx } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
 import type { BusMessage, EventMap, Topic } from './events.js';
+import type { DeadLetterStore } from './in-process.js';
 import type { Transport, WireMessage } from './transport.js';
 
 /** A consumer's reaction to one event, run in the transaction that also records it in the inbox. */
@@ -50,19 +51,41 @@ export function createBus(db: Db, transport: Transport, logger: Logger, metrics:
 
 export type Bus = ReturnType<typeof createBus>;
 
-/** Where the in-process transport puts messages that failed too often: a table an operator reads. */
-export function deadLetterTable(db: Db, metrics: Metrics) {
-  return async (group: string, message: WireMessage, error: unknown): Promise<void> => {
-    metrics.deadLettered.inc({ group });
-    await db
-      .insertInto('platform_dead_letters')
-      .values({
-        consumer_group: group,
-        message_id: message.id,
-        topic: message.topic,
-        payload: JSON.stringify(message.payload),
-        error: error instanceof Error ? error.message : String(error),
-      })
-      .execute();
+/**
+ * The in-process transport's dead letters: a table an operator reads. Replaying moves them
+ * back into the outbox with their ids, so the next relay hands them out again and every group
+ * that handled one already skips it (its inbox).
+ */
+export function deadLetterTable(db: Db, metrics: Metrics): DeadLetterStore {
+  return {
+    async record(group, message, error) {
+      metrics.deadLettered.inc({ group });
+      await db
+        .insertInto('platform_dead_letters')
+        .values({
+          consumer_group: group,
+          message_id: message.id,
+          topic: message.topic,
+          payload: JSON.stringify(message.payload),
+          error: error instanceof Error ? error.message : String(error),
+        })
+        .execute();
+    },
+    async list(group) {
+      const rows = await db.selectFrom('platform_dead_letters').select(['message_id', 'topic', 'payload']).where('consumer_group', '=', group).orderBy('id').execute();
+      return rows.map((row) => ({ id: row.message_id, topic: row.topic, payload: row.payload }));
+    },
+    async replay(group) {
+      return inTransaction(db, async (tx) => {
+        const rows = await tx.deleteFrom('platform_dead_letters').where('consumer_group', '=', group).returning(['message_id', 'topic', 'payload']).execute();
+        if (rows.length === 0) return 0;
+        await tx
+          .insertInto('platform_outbox')
+          .values(rows.map((row) => ({ message_id: row.message_id, topic: row.topic, payload: JSON.stringify(row.payload) })))
+          .onConflict((oc) => oc.column('message_id').doNothing())
+          .execute();
+        return rows.length;
+      });
+    },
   };
 }

@@ -1,14 +1,19 @@
 import type { Logger } from 'pino';
 import type { Transport, WireHandler, WireMessage } from './transport.js';
 
-export type DeadLetterSink = (group: string, message: WireMessage, error: unknown) => Promise<void>;
+/** Where the in-process transport keeps the messages a group gave up on. */
+export interface DeadLetterStore {
+  record(group: string, message: WireMessage, error: unknown): Promise<void>;
+  list(group: string): Promise<WireMessage[]>;
+  replay(group: string): Promise<number>;
+}
 
 /**
  * Embedded transport: publishing hands each message to every subscribed group in this
  * process and resolves when each has handled it, retried it up to the delivery limit, or
  * dead-lettered it. The relay deletes outbox rows only after that, so a crash re-publishes.
  */
-export function createInProcessTransport(deliveryLimit: number, deadLetter: DeadLetterSink, logger: Logger): Transport {
+export function createInProcessTransport(deliveryLimit: number, deadLetters: DeadLetterStore, logger: Logger): Transport {
   const groups = new Map<string, { topics: Set<string>; handler: WireHandler }>();
 
   async function deliver(group: string, handler: WireHandler, message: WireMessage): Promise<void> {
@@ -19,7 +24,7 @@ export function createInProcessTransport(deliveryLimit: number, deadLetter: Dead
       } catch (error) {
         if (attempt > deliveryLimit) {
           logger.error({ err: error, group, messageId: message.id, topic: message.topic }, 'message dead-lettered');
-          await deadLetter(group, message, error);
+          await deadLetters.record(group, message, error);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
@@ -41,6 +46,8 @@ export function createInProcessTransport(deliveryLimit: number, deadLetter: Dead
       groups.set(group, { topics: new Set(topics), handler });
     },
     async ping() {},
+    deadLetters: (group) => deadLetters.list(group),
+    replayDeadLetters: (group) => deadLetters.replay(group),
     async close() {
       groups.clear();
     },

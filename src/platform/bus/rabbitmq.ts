@@ -1,6 +1,9 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Transport, WireHandler } from './transport.js';
+import type { Transport, WireHandler, WireMessage } from './transport.js';
+
+/** Carries a message's topic, so a replayed dead letter (sent by queue name) keeps it. */
+const TOPIC_HEADER = 'x-flashmart-topic';
 
 export interface RabbitOptions {
   url: string;
@@ -76,7 +79,9 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
         channel.nack(raw, false, false); // unreadable: straight to the dead-letter queue
         return;
       }
-      const message = { id: String(raw.properties.messageId), topic: raw.fields.routingKey, payload };
+      // A replayed dead letter arrives by the queue's name: its topic travels in a header.
+      const headerTopic: unknown = raw.properties.headers?.[TOPIC_HEADER];
+      const message = { id: String(raw.properties.messageId), topic: typeof headerTopic === 'string' ? headerTopic : raw.fields.routingKey, payload };
       sub.handler(message).then(
         () => settle(() => channel.ack(raw)),
         (error: unknown) => {
@@ -134,6 +139,45 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
     await connecting;
   }
 
+  /**
+   * Reads a group's dead-letter queue. Peeking gives every message back to the queue; replaying
+   * sends each into the group's own queue (not the exchange, so other groups are not asked
+   * again), keeping its id and topic, and removes it from the dead letters.
+   */
+  async function drainDeadLetters(group: string, replay: boolean): Promise<WireMessage[]> {
+    await ensureConnected();
+    if (!connection) throw new Error('RabbitMQ is not connected');
+    const queue = `${options.namespace}.${group}`;
+    const channel = await connection.createConfirmChannel();
+    const seen: WireMessage[] = [];
+    const held: GetMessage[] = [];
+    try {
+      await channel.checkQueue(`${queue}.dlq`);
+      for (;;) {
+        const raw = await channel.get(`${queue}.dlq`, { noAck: false });
+        if (raw === false) break;
+        const headerTopic: unknown = raw.properties.headers?.[TOPIC_HEADER];
+        const topic = typeof headerTopic === 'string' ? headerTopic : raw.fields.routingKey;
+        let payload: unknown = raw.content.toString('utf8');
+        try {
+          payload = JSON.parse(raw.content.toString('utf8'));
+        } catch {
+          // shown as text
+        }
+        seen.push({ id: String(raw.properties.messageId), topic, payload });
+        if (replay) {
+          channel.sendToQueue(queue, raw.content, { persistent: true, messageId: raw.properties.messageId, contentType: 'application/json', headers: { [TOPIC_HEADER]: topic } });
+          await channel.waitForConfirms();
+          channel.ack(raw);
+        } else held.push(raw);
+      }
+      for (const raw of held) channel.nack(raw, false, true);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+    return seen;
+  }
+
   await ensureConnected();
 
   return {
@@ -148,6 +192,7 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
           persistent: true,
           messageId: message.id,
           contentType: 'application/json',
+          headers: { [TOPIC_HEADER]: message.topic },
         });
       }
       await channel.waitForConfirms();
@@ -161,6 +206,12 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
     async ping() {
       await ensureConnected();
       if (!connection) throw new Error('RabbitMQ is not connected');
+    },
+    async deadLetters(group) {
+      return drainDeadLetters(group, false);
+    },
+    async replayDeadLetters(group) {
+      return (await drainDeadLetters(group, true)).length;
     },
     async close() {
       closed = true;

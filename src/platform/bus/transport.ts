@@ -19,5 +19,9 @@ export interface Transport {
   /** One durable subscription per consumer group; several processes in a group compete. */
   consume(group: string, topics: string[], handler: WireHandler): Promise<void>;
   ping(): Promise<void>;
+  /** The messages a consumer group gave up on (after the delivery limit), left in place. */
+  deadLetters(group: string): Promise<WireMessage[]>;
+  /** Hands a group's dead letters to it again (same ids: groups that handled them skip them); returns how many. */
+  replayDeadLetters(group: string): Promise<number>;
   close(): Promise<void>;
 }
