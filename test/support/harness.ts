@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
+import { client, type Client } from './client.js';
 import { SERVICE_URLS, servicesEnabled } from './services.js';
 
 export type Mode = 'embedded' | 'services';
@@ -121,6 +123,27 @@ export async function startTestApp(mode: Mode, overrides: Record<string, string>
     async close() {
       await app.close();
       await environment.dispose();
+    },
+  };
+}
+
+/** One app for the enclosing describe block: started before its tests, closed after them. */
+export function useTestApp(mode: Mode, overrides: Record<string, string> = {}): { readonly t: TestApp; readonly api: Client } {
+  let app: TestApp | undefined;
+  let api: Client | undefined;
+  before(async () => {
+    app = await startTestApp(mode, overrides);
+    api = client(app.app.http);
+  });
+  after(async () => app?.close());
+  return {
+    get t() {
+      if (!app) throw new Error('the test app is not started yet');
+      return app;
+    },
+    get api() {
+      if (!api) throw new Error('the test app is not started yet');
+      return api;
     },
   };
 }

@@ -39,16 +39,8 @@ export async function insertLedgerTransaction(
   // One global lock order (owner, kind, currency, shard): two bookings touching the same
   // accounts in opposite directions (freeze/unfreeze, pay/refund) queue instead of deadlocking.
   const ordered = [...moves].sort(compareAccounts);
-  const result = await sql<{
-    transaction_id: number;
-    posting_id: number | null;
-    account_id: number;
-    owner: string;
-    kind: AccountKind;
-    currency: string;
-    amount: number;
-    balance_after: number;
-  }>`
+  // posting_id is null on the row of a booked transaction whose accounts are missing
+  const result = await sql<Omit<PostingRow, 'posting_id'> & { transaction_id: number; posting_id: number | null }>`
     with moves as (
       select * from unnest(
         ${ordered.map((m) => m.owner)}::text[], ${ordered.map((m) => m.kind)}::text[],
@@ -217,18 +209,7 @@ export interface BatchRow {
  */
 export async function insertLedgerBatch(db: Executor, bookings: Booking[]): Promise<BatchRow[]> {
   const moves = bookings.flatMap((booking, idx) => [...booking.moves].sort(compareAccounts).map((m, seq) => ({ ...m, idx, seq })));
-  const result = await sql<{
-    idx: number;
-    transaction_id: number;
-    posting_id: number;
-    account_id: number;
-    owner: string;
-    kind: AccountKind;
-    currency: string;
-    amount: number;
-    balance_after: number;
-    below_floor: boolean;
-  }>`
+  const result = await sql<PostingRow & { idx: number; transaction_id: number; below_floor: boolean }>`
     with input as (
       select * from unnest(
         ${bookings.map((_, i) => i)}::int4[], ${bookings.map((b) => b.reference)}::text[],
