@@ -13,11 +13,21 @@ import { createIdentityModule, type IdentityService } from './modules/identity/i
 import { createPaymentsModule, type PaymentsService } from './modules/payments/index.js';
 import { createSandboxModule, sandboxMigrations, sandboxProvider, type WebhookSender } from './modules/sandbox/index.js';
 import { createWalletModule, type WalletService } from './modules/wallet/index.js';
+import { createNotificationsModule } from './modules/notifications/index.js';
+import { createInventoryModule, type InventoryService } from './modules/inventory/index.js';
+import { createCatalogModule, type CatalogService } from './modules/catalog/index.js';
+import { createPromotionsModule, type PromotionsService } from './modules/promotions/index.js';
+import { createOrdersModule, type OrdersService, type PlacementSaga } from './modules/orders/index.js';
 
 export interface Modules {
   identity: IdentityService;
   payments: PaymentsService;
   wallet: WalletService;
+  inventory: InventoryService;
+  catalog: CatalogService;
+  promotions: PromotionsService;
+  orders: OrdersService;
+  placement: PlacementSaga;
   /** The sandbox provider (a stand-in outside party), unless FLASHMART_SANDBOX=off. */
   sandbox: ReturnType<typeof createSandboxModule> | undefined;
   /** The business modules: their routes on api processes, their consumers and jobs on workers. */
@@ -36,6 +46,11 @@ export function createModules(platform: Platform): Modules {
   const payments = createPaymentsModule(platform);
   const wallet = createWalletModule(platform, payments.service);
   identity.service.onUserCreated((tx, user) => wallet.service.openUserAccounts(tx, user.id));
+  const inventory = createInventoryModule(platform);
+  const catalog = createCatalogModule(platform, inventory.service);
+  const promotions = createPromotionsModule(platform);
+  const orders = createOrdersModule(platform, { catalog: catalog.service, inventory: inventory.service, promotions: promotions.service, wallet: wallet.service, payments: payments.service });
+  const notifications = createNotificationsModule(platform);
   let send: WebhookSender = async () => {
     throw new Error('no webhook target yet');
   };
@@ -48,8 +63,13 @@ export function createModules(platform: Platform): Modules {
     identity: identity.service,
     payments: payments.service,
     wallet: wallet.service,
+    inventory: inventory.service,
+    catalog: catalog.service,
+    promotions: promotions.service,
+    orders: orders.service,
+    placement: orders.saga,
     sandbox,
-    all: [identity, payments, wallet],
+    all: [identity, payments, wallet, inventory, catalog, promotions, orders, notifications],
     setWebhookTarget(target) {
       send = target;
     },

@@ -12,7 +12,7 @@ for (const mode of MODES) {
     it('order.paid credits 1 point per whole unit, once even when the event comes again', async () => {
       const buyer = await ctx.api.register('points_buyer');
       const db = ctx.t.app.platform.database.db;
-      const event = { orderId: 'order-points-1', buyerId: buyer.user.id, total: { amount: 12_345, currency: 'CNY' } };
+      const event = { orderId: 'order-points-1', buyerId: buyer.user.id, sellerId: buyer.user.id, total: { amount: 12_345, currency: 'CNY' }, source: 'regular' as const, flashSaleId: null, method: 'wallet' as const };
       await inTransaction(db, (tx) => publishEvent(tx, 'order.paid', event));
       await inTransaction(db, (tx) => publishEvent(tx, 'order.paid', event)); // a second delivery of the same payment
       const points = async () => (await ctx.api.get<{ points: number }>('/api/v1/wallet', { token: buyer.accessToken })).body.points;

@@ -25,6 +25,8 @@ export interface Config {
   flashRatePerUser: number;
   flashRateGlobal: number;
   autoConfirmDays: number;
+  /** An order placement unfinished after this long (its process died) is rolled back by a worker. */
+  sagaTimeoutSeconds: number;
   sandbox: 'on' | 'off';
   sandboxWebhookSecret: string | undefined;
   publicUrl: string;
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     flashRatePerUser: readInt(env, 'FLASHMART_FLASH_RATE_PER_USER', 5, 0),
     flashRateGlobal: readInt(env, 'FLASHMART_FLASH_RATE_GLOBAL', 0, 0),
     autoConfirmDays: readInt(env, 'FLASHMART_AUTO_CONFIRM_DAYS', 10, 1),
+    sagaTimeoutSeconds: readInt(env, 'FLASHMART_SAGA_TIMEOUT_SECONDS', 30, 1),
     sandbox: readEnum(env, 'FLASHMART_SANDBOX', ['on', 'off'], 'on'),
     sandboxWebhookSecret: readSecret(env, 'FLASHMART_SANDBOX_WEBHOOK_SECRET'),
     publicUrl: publicUrl ?? `http://${host}:${port}`,

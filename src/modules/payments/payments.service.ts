@@ -101,15 +101,25 @@ export function createPaymentsService(options: PaymentsOptions) {
         provider: request.provider,
         expiresAt,
       });
-      await scheduleJob(tx, 'payments.expire-intent', { intentId: intent.id }, { runAt: expiresAt, key: `payments.expire:${intent.id}` });
       const started = await provider.start(tx, intent);
       if (started.settled) intent = (await succeed(tx, intent.id, `settled by ${provider.name}`)) ?? intent;
+      // Only a payment still waiting for its payer needs a deadline.
+      else await scheduleJob(tx, 'payments.expire-intent', { intentId: intent.id }, { runAt: expiresAt, key: `payments.expire:${intent.id}` });
       return { intent, payUrl: started.payUrl };
     },
 
     /** Ends a pending intent on the caller's request (its order was cancelled). */
     async cancelIntent(tx: Tx, intentId: string): Promise<boolean> {
       return (await store.transitionIntent(tx, intentId, 'cancelled', 'cancelled by the platform', ['pending'])) !== undefined;
+    },
+
+    /** Cancels every pending intent of one purpose's reference (an order paid another way, or cancelled). */
+    async cancelPendingIntents(tx: Tx, purpose: string, reference: string): Promise<number> {
+      let cancelled = 0;
+      for (const id of await store.pendingIntentIds(tx, purpose, reference)) {
+        if (await store.transitionIntent(tx, id, 'cancelled', 'cancelled by the platform', ['pending'])) cancelled++;
+      }
+      return cancelled;
     },
 
     async getIntent(db: Executor, intentId: string): Promise<Intent | undefined> {

@@ -80,6 +80,11 @@ export async function transitionIntent(db: Executor, id: string, to: IntentStatu
   return toIntent(row);
 }
 
+export async function pendingIntentIds(db: Executor, purpose: string, reference: string): Promise<string[]> {
+  const rows = await db.selectFrom('payments_intents').select('id').where('purpose', '=', purpose).where('reference', '=', reference).where('status', '=', 'pending').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
 export async function intentLog(db: Executor, id: string): Promise<{ from: IntentStatus | null; to: IntentStatus; note: string | null }[]> {
   const rows = await db.selectFrom('payments_log').select(['from_status', 'to_status', 'note']).where('intent_id', '=', id).orderBy('id').execute();
   return rows.map((r) => ({ from: r.from_status, to: r.to_status, note: r.note }));

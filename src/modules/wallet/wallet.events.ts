@@ -1,21 +1,14 @@
 import type { Money } from '../../platform/money/index.js';
+// `order.paid`, which the wallet consumes for points, is declared by the orders module.
 
 /** Events the wallet module emits. */
 export interface WalletEvents {
   'recharge.succeeded': { rechargeId: string; userId: string; amount: Money };
 }
 
-/**
- * Events the wallet consumes. `order.paid` is the orders module's to publish; its payload is
- * declared here until that module exists, and moves to orders.events.ts with it.
- */
-export interface ConsumedEvents {
-  'order.paid': { orderId: string; buyerId: string; total: Money };
-}
-
 declare module '../../platform/bus/events.js' {
-   
-  interface EventMap extends WalletEvents, ConsumedEvents {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface EventMap extends WalletEvents {}
 }
 
 declare module '../../platform/jobs/jobs.js' {

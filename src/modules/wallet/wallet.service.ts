@@ -162,6 +162,11 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
     capture: intoEscrow('frozen', 'capture'),
     payToEscrow,
+    /** Money paid outside the wallet (a provider's payment) → one order's escrow. */
+    receiveIntoEscrow(tx: Executor, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> {
+      requireCurrency(money.currency);
+      return postLedger(tx, reference, 'payment', transfer(systemAccount('provider', money.currency, escrowKey), escrow(money.currency, escrowKey), money.amount), escrowKey);
+    },
     /** Escrow → the seller's available balance (receipt confirmed). Must run in a transaction. */
     release: outOfEscrow('release'),
     /** Escrow → the buyer's available balance. Must run in a transaction. */

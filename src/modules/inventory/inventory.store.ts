@@ -1,0 +1,128 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/index.js';
+import type { ReservationStatus } from './inventory.tables.js';
+
+export interface StockLevel {
+  skuId: string;
+  available: number;
+  reserved: number;
+}
+
+export interface StockChange {
+  actorId: string | null;
+  reason: string;
+  note?: string | null;
+}
+
+export async function insertStock(db: Executor, skuId: string, available: number, change: StockChange): Promise<void> {
+  await db.insertInto('inventory_stock').values({ sku_id: skuId, available }).execute();
+  if (available > 0) {
+    await db
+      .insertInto('inventory_log')
+      .values({ sku_id: skuId, available_delta: available, reserved_delta: 0, reason: change.reason, actor_id: change.actorId, order_id: null, note: change.note ?? null })
+      .execute();
+  }
+}
+
+/** available += delta unless it would go below zero; returns the new level or undefined. */
+export async function adjustAvailable(db: Executor, skuId: string, delta: number, change: StockChange): Promise<number | undefined> {
+  const result = await sql<{ available: number }>`
+    with changed as (
+      update inventory_stock set available = available + ${delta}, updated_at = now()
+      where sku_id = ${skuId} and available + ${delta} >= 0
+      returning available
+    ), logged as (
+      insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, note)
+      select ${skuId}, ${delta}, 0, ${change.reason}, ${change.actorId}, ${change.note ?? null} from changed
+    )
+    select available from changed`.execute(db);
+  return result.rows[0]?.available;
+}
+
+/**
+ * Moves each quantity from available to reserved where enough is available, records a held
+ * reservation and a log row per SKU; returns the SKUs that were reserved (all or fewer).
+ */
+export async function reserve(db: Executor, orderId: string, items: { skuId: string; quantity: number }[], actorId: string | null): Promise<string[]> {
+  const skus = items.map((i) => i.skuId);
+  const quantities = items.map((i) => i.quantity);
+  const result = await sql<{ sku_id: string }>`
+    with wanted as (
+      select * from unnest(${skus}::uuid[], ${quantities}::int[]) as w(sku_id, quantity)
+    ), taken as (
+      update inventory_stock s set available = s.available - w.quantity, reserved = s.reserved + w.quantity, updated_at = now()
+      from wanted w where s.sku_id = w.sku_id and s.available >= w.quantity
+      returning s.sku_id, w.quantity
+    ), held as (
+      insert into inventory_reservations (order_id, sku_id, quantity) select ${orderId}, sku_id, quantity from taken
+    ), logged as (
+      insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
+      select sku_id, -quantity, quantity, 'reserve', ${actorId}, ${orderId} from taken
+    )
+    select sku_id from taken`.execute(db);
+  return result.rows.map((r) => r.sku_id);
+}
+
+/**
+ * Ends an order's reservations that are in `from` (to `to`), moving their quantities by the
+ * given signs (+1 back to available, -1 out of reserved …), with a log row each. Guarded by
+ * the status, so it acts at most once per reservation; returns how many it ended.
+ */
+export async function endReservations(
+  db: Executor,
+  orderId: string,
+  transition: { from: ReservationStatus; to: ReservationStatus; availableSign: 0 | 1; reservedSign: 0 | -1; reason: string },
+  actorId: string | null,
+): Promise<number> {
+  const { from, to, availableSign, reservedSign, reason } = transition;
+  const result = await sql<{ n: number }>`
+    with ended as (
+      update inventory_reservations set status = ${to}, ended_at = now()
+      where order_id = ${orderId} and status = ${from}
+      returning sku_id, quantity
+    ), moved as (
+      update inventory_stock s set available = s.available + ${availableSign} * e.quantity, reserved = s.reserved + ${reservedSign} * e.quantity, updated_at = now()
+      from ended e where s.sku_id = e.sku_id
+      returning s.sku_id
+    ), logged as (
+      insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
+      select sku_id, ${availableSign} * quantity, ${reservedSign} * quantity, ${reason}, ${actorId}, ${orderId} from ended
+    )
+    select count(*)::int as n from ended`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}
+
+export async function stockLevels(db: Executor, skuIds: string[]): Promise<StockLevel[]> {
+  if (skuIds.length === 0) return [];
+  const rows = await db.selectFrom('inventory_stock').select(['sku_id', 'available', 'reserved']).where('sku_id', 'in', skuIds).execute();
+  return rows.map((r) => ({ skuId: r.sku_id, available: r.available, reserved: r.reserved }));
+}
+
+export async function stockLog(db: Executor, skuId: string, limit: number) {
+  return db.selectFrom('inventory_log').selectAll().where('sku_id', '=', skuId).orderBy('id', 'desc').limit(limit).execute();
+}
+
+// ---- I1 audit queries ----
+
+export async function negativeStock(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('inventory_stock').select(['sku_id', 'available', 'reserved']).where((eb) => eb.or([eb('available', '<', 0), eb('reserved', '<', 0)])).execute();
+  return rows.map((r) => `SKU ${r.sku_id}: available ${r.available}, reserved ${r.reserved}`);
+}
+
+export async function reservedNotMatchingReservations(db: Executor): Promise<string[]> {
+  const result = await sql<{ sku_id: string; reserved: number; held: number }>`
+    select s.sku_id, s.reserved, coalesce(h.held, 0)::int as held
+    from inventory_stock s
+    left join (select sku_id, sum(quantity) as held from inventory_reservations where status = 'held' group by sku_id) h on h.sku_id = s.sku_id
+    where s.reserved <> coalesce(h.held, 0)`.execute(db);
+  return result.rows.map((r) => `SKU ${r.sku_id}: reserved ${r.reserved} but live reservations hold ${r.held}`);
+}
+
+export async function stockNotMatchingLog(db: Executor): Promise<string[]> {
+  const result = await sql<{ sku_id: string; available: number; reserved: number; logged_available: number; logged_reserved: number }>`
+    select s.sku_id, s.available, s.reserved, coalesce(l.a, 0)::int as logged_available, coalesce(l.r, 0)::int as logged_reserved
+    from inventory_stock s
+    left join (select sku_id, sum(available_delta) as a, sum(reserved_delta) as r from inventory_log group by sku_id) l on l.sku_id = s.sku_id
+    where s.available <> coalesce(l.a, 0) or s.reserved <> coalesce(l.r, 0)`.execute(db);
+  return result.rows.map((r) => `SKU ${r.sku_id}: stock ${r.available}/${r.reserved} but the stock log sums to ${r.logged_available}/${r.logged_reserved}`);
+}

@@ -1,0 +1,189 @@
+import { publishEvent } from '../../platform/bus/index.js';
+import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
+import { AppError } from '../../platform/http/index.js';
+import { scheduleJob } from '../../platform/jobs/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { Intent, PaymentsService } from '../payments/index.js';
+import type { PromotionsService } from '../promotions/index.js';
+import type { WalletService } from '../wallet/index.js';
+import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
+import { toOrder, type Order } from './order-view.js';
+import type { OrderEventBase } from './orders.events.js';
+import * as store from './orders.store.js';
+import type { OrderRow, TransitionFields } from './orders.store.js';
+
+export const ORDER_PURPOSE = 'order';
+
+export interface OrdersDeps {
+  db: Db;
+  inventory: InventoryService;
+  promotions: PromotionsService;
+  wallet: WalletService;
+  payments: PaymentsService;
+  autoConfirmDays: number;
+}
+
+export interface Caller {
+  userId: string;
+  isAdmin: boolean;
+}
+
+function eventOf(row: OrderRow): OrderEventBase {
+  return { orderId: row.id, buyerId: row.buyer_id, sellerId: row.seller_id, total: { amount: row.total, currency: row.currency }, source: row.source, flashSaleId: row.flash_sale_id };
+}
+
+const notFound = () => new AppError('not_found', 'no such order');
+
+/** The order lifecycle after placement: pay, cancel/expire, ship, confirm receipt, refund. */
+export function createOrdersService(deps: OrdersDeps) {
+  const { db, inventory, promotions, wallet, payments } = deps;
+
+  async function view(executor: Executor, row: OrderRow): Promise<Order> {
+    return toOrder(row, await store.itemsOf(executor, [row.id]));
+  }
+
+  /** The order as the caller may act on it: a stranger gets 404, the other party 403. */
+  async function orderFor(executor: Executor, caller: Caller, id: string, action: OrderAction, lock = false): Promise<OrderRow> {
+    const row = await store.findOrder(executor, id, { lock });
+    if (!row) throw notFound();
+    const party = row.buyer_id === caller.userId ? 'buyer' : row.seller_id === caller.userId ? 'seller' : undefined;
+    if (!party) throw notFound();
+    if (party !== ORDER_TRANSITIONS[action].by) throw new AppError('forbidden', `only the ${ORDER_TRANSITIONS[action].by} may ${action.replace('_', ' ')} this order`);
+    return row;
+  }
+
+  /** Applies a guarded transition or answers 409 invalid_state with the order's current status. */
+  async function apply(tx: Tx, row: OrderRow, action: OrderAction, actorId: string | null, fields?: TransitionFields): Promise<OrderRow> {
+    const updated = await store.transition(tx, row.id, action, actorId, fields);
+    if (!updated) {
+      const current = await store.findOrder(tx, row.id);
+      throw new AppError('invalid_state', `the order is ${current?.status ?? row.status}; ${action.replace('_', ' ')} needs ${ORDER_TRANSITIONS[action].from}`);
+    }
+    return updated;
+  }
+
+  /** Everything an unpaid order held goes back, once: stock, coupon, pending payments. */
+  async function cancelled(tx: Tx, row: OrderRow, reason: string): Promise<void> {
+    await inventory.release(tx, row.id, reason === 'payment_timeout' ? 'order_expired' : 'order_cancelled');
+    await promotions.giveBack(tx, row.id);
+    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, row.id);
+    await publishEvent(tx, 'order.cancelled', { ...eventOf(row), reason });
+  }
+
+  /** The buyer received the goods (or the deadline passed): the seller is paid from escrow, last. */
+  async function completed(tx: Tx, row: OrderRow, automatic: boolean): Promise<void> {
+    await publishEvent(tx, 'order.completed', { ...eventOf(row), automatic });
+    await wallet.release(tx, row.seller_id, { amount: row.total, currency: row.currency }, `order-release:${row.id}`, row.id);
+  }
+
+  return {
+    async get(caller: Caller, id: string): Promise<Order> {
+      const row = await store.findOrder(db, id);
+      if (!row || !(caller.isAdmin || row.buyer_id === caller.userId || row.seller_id === caller.userId)) throw notFound();
+      return view(db, row);
+    },
+
+    async list(filter: { buyerId?: string; sellerId?: string; status?: OrderStatus }, limit: number, beforeSeq?: number): Promise<{ items: Order[]; nextCursor: string | null }> {
+      const rows = await store.listOrders(db, filter, limit + 1, beforeSeq);
+      const page = rows.slice(0, limit);
+      const items = await store.itemsOf(db, page.map((r) => r.id));
+      return {
+        items: page.map((row) => toOrder(row, items.filter((i) => i.order_id === row.id))),
+        nextCursor: rows.length > limit ? String(page[page.length - 1]?.seq) : null,
+      };
+    },
+
+    /** Wallet: paid when this returns (409 insufficient_funds leaves it untouched). Sandbox: paid when the webhook lands. */
+    async pay(caller: Caller, id: string, method: 'wallet' | 'sandbox'): Promise<{ order: Order; payment?: { id: string; payUrl: string } }> {
+      return inTransaction(db, async (tx) => {
+        const row = await orderFor(tx, caller, id, 'pay', true);
+        if (row.status !== 'pending_payment' || row.expires_at.getTime() <= Date.now()) {
+          throw new AppError('invalid_state', row.status === 'pending_payment' ? 'the payment deadline has passed' : `the order is ${row.status}`);
+        }
+        const secondsLeft = Math.max(1, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
+        const { intent, payUrl } = await payments.createIntent(tx, {
+          purpose: ORDER_PURPOSE,
+          reference: row.id,
+          userId: row.buyer_id,
+          money: { amount: row.total, currency: row.currency },
+          provider: method,
+          expiresInSeconds: secondsLeft,
+        });
+        const after = await store.findOrder(tx, id);
+        const order = await view(tx, after ?? row);
+        return method === 'sandbox' ? { order, payment: { id: intent.id, payUrl: payUrl ?? '' } } : { order };
+      });
+    },
+
+    /** Payment purpose `order`: the money arrived (wallet at once, sandbox by webhook). */
+    async paymentSucceeded(tx: Tx, intent: Intent): Promise<void> {
+      const money = { amount: intent.amount, currency: intent.currency };
+      const provider = intent.provider;
+      if (provider === 'sandbox') await wallet.receiveIntoEscrow(tx, money, `order-payment:${intent.id}`, intent.reference);
+      const row = await store.transition(tx, intent.reference, 'pay', intent.userId, { payment_method: provider });
+      if (!row) {
+        if (provider === 'wallet') throw new AppError('invalid_state', 'the order cannot be paid now');
+        // Paid from outside after the order was cancelled or expired: the money goes back to the buyer's wallet.
+        await wallet.refund(tx, intent.userId, money, `order-late-payment-refund:${intent.id}`, intent.reference);
+        return;
+      }
+      await inventory.consume(tx, row.id);
+      await payments.cancelPendingIntents(tx, ORDER_PURPOSE, row.id);
+      await publishEvent(tx, 'order.paid', { ...eventOf(row), method: provider });
+    },
+
+    async cancel(caller: Caller, id: string): Promise<Order> {
+      return inTransaction(db, async (tx) => {
+        const row = await apply(tx, await orderFor(tx, caller, id, 'cancel'), 'cancel', caller.userId, { cancel_reason: 'buyer_cancelled' });
+        await cancelled(tx, row, 'buyer_cancelled');
+        return view(tx, row);
+      });
+    },
+
+    /** Job: an order unpaid at its deadline is cancelled; a paid one is left alone. */
+    async expire(tx: Tx, id: string): Promise<void> {
+      const row = await store.transition(tx, id, 'expire', null, { cancel_reason: 'payment_timeout' });
+      if (row) await cancelled(tx, row, 'payment_timeout');
+    },
+
+    async ship(caller: Caller, id: string, shipment: { carrier?: string; trackingNumber?: string }): Promise<Order> {
+      return inTransaction(db, async (tx) => {
+        const fields = { carrier: shipment.carrier ?? null, tracking_number: shipment.trackingNumber ?? null };
+        const row = await apply(tx, await orderFor(tx, caller, id, 'ship'), 'ship', caller.userId, fields);
+        const runAt = new Date(Date.now() + deps.autoConfirmDays * 86_400_000);
+        await scheduleJob(tx, 'orders.auto-confirm', { orderId: id }, { runAt, key: `orders.auto-confirm:${id}` });
+        await publishEvent(tx, 'order.shipped', { ...eventOf(row), carrier: fields.carrier, trackingNumber: fields.tracking_number });
+        return view(tx, row);
+      });
+    },
+
+    async confirmReceipt(caller: Caller, id: string): Promise<Order> {
+      return inTransaction(db, async (tx) => {
+        const row = await apply(tx, await orderFor(tx, caller, id, 'confirm'), 'confirm', caller.userId);
+        await completed(tx, row, false);
+        return view(tx, row);
+      });
+    },
+
+    /** Job: receipt confirmed by the calendar. */
+    async autoConfirm(tx: Tx, id: string): Promise<void> {
+      const row = await store.transition(tx, id, 'auto_confirm', null);
+      if (row) await completed(tx, row, true);
+    },
+
+    /** Full refund from `paid`: stock back on sale, money back to the buyer's wallet (booked last). */
+    async refund(caller: Caller, id: string, reason: string | undefined): Promise<Order> {
+      return inTransaction(db, async (tx) => {
+        const row = await apply(tx, await orderFor(tx, caller, id, 'refund'), 'refund', caller.userId, { refund_reason: reason ?? null });
+        await inventory.restock(tx, id, caller.userId);
+        await publishEvent(tx, 'order.refunded', { ...eventOf(row), reason: reason ?? null });
+        await wallet.refund(tx, row.buyer_id, { amount: row.total, currency: row.currency }, `order-refund:${id}`, id);
+        return view(tx, row);
+      });
+    },
+
+    view: (row: OrderRow) => view(db, row),
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;

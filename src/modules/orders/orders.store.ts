@@ -1,0 +1,130 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/index.js';
+import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
+import type { OrdersTables, ShippingAddress } from './orders.tables.js';
+
+export type OrderRow = Selectable<OrdersTables['orders']>;
+export type ItemRow = Selectable<OrdersTables['orders_items']>;
+
+export interface NewOrder {
+  id: string;
+  buyerId: string;
+  sellerId: string;
+  source: 'regular' | 'flash_sale';
+  flashSaleId: string | null;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  couponCode: string | null;
+  shippingAddress: ShippingAddress | null;
+  expiresAt: Date;
+  items: { skuId: string; productId: string; title: string; quantity: number; unitPrice: number }[];
+}
+
+export async function insertOrder(db: Executor, order: NewOrder): Promise<void> {
+  await db
+    .insertInto('orders')
+    .values({
+      id: order.id,
+      buyer_id: order.buyerId,
+      seller_id: order.sellerId,
+      status: 'pending_payment',
+      source: order.source,
+      flash_sale_id: order.flashSaleId,
+      currency: order.currency,
+      subtotal: order.subtotal,
+      discount: order.discount,
+      total: order.subtotal - order.discount,
+      coupon_code: order.couponCode,
+      shipping_address: order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
+      payment_method: null,
+      carrier: null,
+      tracking_number: null,
+      cancel_reason: null,
+      refund_reason: null,
+      expires_at: order.expiresAt,
+      paid_at: null,
+      shipped_at: null,
+      completed_at: null,
+      cancelled_at: null,
+      refunded_at: null,
+    })
+    .execute();
+  await db
+    .insertInto('orders_items')
+    .values(order.items.map((item, position) => ({ order_id: order.id, position, sku_id: item.skuId, product_id: item.productId, title: item.title, quantity: item.quantity, unit_price: item.unitPrice })))
+    .execute();
+  await db.insertInto('orders_status_log').values({ order_id: order.id, from_status: null, to_status: 'pending_payment', actor_id: order.buyerId, note: null }).execute();
+}
+
+export type TransitionFields = Partial<Pick<OrderRow, 'payment_method' | 'carrier' | 'tracking_number' | 'cancel_reason' | 'refund_reason'>>;
+
+/**
+ * Applies one transition of the state machine as a guarded UPDATE and logs it; returns the
+ * updated order, or undefined when the order is not in the transition's `from` state.
+ */
+export async function transition(db: Executor, id: string, action: OrderAction, actorId: string | null, fields: TransitionFields = {}): Promise<OrderRow | undefined> {
+  const { from, to, stamp } = ORDER_TRANSITIONS[action];
+  let update = db
+    .updateTable('orders')
+    .set({ ...fields, status: to, [stamp]: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', from);
+  // A payment never lands on an order past its deadline, even before the expiry job ran.
+  if (action === 'pay') update = update.where('expires_at', '>', sql<Date>`now()`);
+  const row = await update.returningAll().executeTakeFirst();
+  if (row) await db.insertInto('orders_status_log').values({ order_id: id, from_status: from, to_status: to, actor_id: actorId, note: action }).execute();
+  return row;
+}
+
+export async function findOrder(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
+  const query = db.selectFrom('orders').selectAll().where('id', '=', id);
+  return options.lock ? query.forUpdate().executeTakeFirst() : query.executeTakeFirst();
+}
+
+export async function itemsOf(db: Executor, orderIds: string[]): Promise<ItemRow[]> {
+  if (orderIds.length === 0) return [];
+  return db.selectFrom('orders_items').selectAll().where('order_id', 'in', orderIds).orderBy('order_id').orderBy('position').execute();
+}
+
+export async function listOrders(db: Executor, filter: { buyerId?: string; sellerId?: string; status?: OrderStatus }, limit: number, beforeSeq?: number): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll();
+  if (filter.buyerId) query = query.where('buyer_id', '=', filter.buyerId);
+  if (filter.sellerId) query = query.where('seller_id', '=', filter.sellerId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+  return query.orderBy('seq', 'desc').limit(limit).execute();
+}
+
+// ---- the placement saga's record ----
+
+export async function startSaga(db: Executor, id: string, buyerId: string, step: string): Promise<void> {
+  await db.insertInto('orders_sagas').values({ id, buyer_id: buyerId, step, failure: null }).execute();
+}
+
+/** Moves a running saga on (false when it is no longer running: a worker compensated it). */
+export async function advanceSaga(db: Executor, id: string, step: string): Promise<boolean> {
+  const row = await db.updateTable('orders_sagas').set({ step, updated_at: new Date() }).where('id', '=', id).where('status', '=', 'running').returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Ends a running saga as completed or failed (false when it had ended already). */
+export async function endSaga(db: Executor, id: string, status: 'completed' | 'failed', failure: string | null): Promise<boolean> {
+  const row = await db.updateTable('orders_sagas').set({ status, failure, updated_at: new Date() }).where('id', '=', id).where('status', '=', 'running').returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Sagas that stopped moving (their process died), locked for this transaction. */
+export async function staleSagas(db: Executor, olderThanSeconds: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders_sagas')
+    .select('id')
+    .where('status', '=', 'running')
+    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    .orderBy('updated_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { publishEvent } from '../../platform/bus/index.js';
+import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
+import { AppError } from '../../platform/http/index.js';
+import { scheduleJob } from '../../platform/jobs/index.js';
+import type { CatalogService } from '../catalog/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { PromotionsService } from '../promotions/index.js';
+import * as store from './orders.store.js';
+import type { NewOrder } from './orders.store.js';
+import type { ShippingAddress } from './orders.tables.js';
+import './orders.events.js';
+
+export interface PlaceOrderInput {
+  buyerId: string;
+  items: { skuId: string; quantity: number }[];
+  couponCode?: string;
+  shippingAddress: ShippingAddress | null;
+}
+
+export interface SagaDeps {
+  db: Db;
+  logger: Logger;
+  catalog: CatalogService;
+  inventory: InventoryService;
+  promotions: PromotionsService;
+  paymentTimeoutSeconds: number;
+}
+
+/** The largest subtotal an order may reach (10^12 minor units, the API's request cap). */
+const MAX_SUBTOTAL = 1_000_000_000_000;
+
+/** Prices the request from the catalog (never from the request) and applies the rules of API.md. */
+async function priceOrder(deps: SagaDeps, input: PlaceOrderInput): Promise<Omit<NewOrder, 'id' | 'discount' | 'couponCode' | 'expiresAt'>> {
+  const skus = await deps.catalog.skusForSale(deps.db, [...new Set(input.items.map((i) => i.skuId))]);
+  const byId = new Map(skus.map((sku) => [sku.skuId, sku]));
+  const lines = input.items.map((item, i) => {
+    const sku = byId.get(item.skuId);
+    if (!sku) throw new AppError('not_found', `no such SKU ${item.skuId}`, { errors: [{ path: `/items/${i}/skuId`, message: 'unknown SKU' }] });
+    return { ...item, sku };
+  });
+  const sellers = new Set(lines.map((l) => l.sku.sellerId));
+  if (sellers.size > 1) throw new AppError('mixed_sellers', 'one order holds the goods of one seller: place one order per seller');
+  if (lines.some((l) => l.sku.sellerId === input.buyerId)) throw new AppError('cannot_buy_own_product', 'you cannot buy your own product');
+  if (lines.some((l) => !l.sku.listed)) throw new AppError('product_unavailable', 'a product in the order is not on sale');
+  const currencies = new Set(lines.map((l) => l.sku.price.currency));
+  if (currencies.size > 1) throw new AppError('validation_failed', 'the goods of one order are priced in one currency', { errors: [{ path: '/items', message: 'several currencies' }] });
+  const subtotal = lines.reduce((sum, l) => sum + l.sku.price.amount * l.quantity, 0);
+  if (subtotal > MAX_SUBTOTAL) throw new AppError('validation_failed', 'the order is too large', { errors: [{ path: '/items', message: `subtotal above ${MAX_SUBTOTAL}` }] });
+  const [first] = lines;
+  if (!first) throw new AppError('validation_failed', 'an order needs items');
+  return {
+    buyerId: input.buyerId,
+    sellerId: first.sku.sellerId,
+    source: 'regular',
+    flashSaleId: null,
+    currency: first.sku.price.currency,
+    subtotal,
+    shippingAddress: input.shippingAddress,
+    items: lines.map((l) => ({ skuId: l.skuId, productId: l.sku.productId, title: l.sku.title, quantity: l.quantity, unitPrice: l.sku.price.amount })),
+  };
+}
+
+const abandoned = () => new AppError('service_unavailable', 'placing the order took too long and was rolled back; nothing was kept');
+
+/**
+ * Order placement as an orchestrated saga: reserve stock → redeem coupon → create the order.
+ * Each step is its own transaction that also moves the saga's record on, so a process that
+ * dies between steps leaves a `running` saga that a worker compensates (`recoverStale`).
+ * Every compensation copes with a step that never ran and is safe to run twice.
+ */
+export function createPlacementSaga(deps: SagaDeps) {
+  const { db, inventory, promotions } = deps;
+
+  /** Undoes every step (the ones that ran); false when the saga had ended already. */
+  async function compensate(tx: Tx, orderId: string, reason: string): Promise<boolean> {
+    if (!(await store.endSaga(tx, orderId, 'failed', reason))) return false;
+    await promotions.giveBack(tx, orderId);
+    await inventory.release(tx, orderId, 'placement_rolled_back');
+    return true;
+  }
+
+  async function redeemCoupon(order: NewOrder, code: string): Promise<number> {
+    return inTransaction(db, async (tx) => {
+      if (!(await store.advanceSaga(tx, order.id, 'coupon_redeemed'))) throw abandoned();
+      const discount = await promotions.redeem(tx, { userId: order.buyerId, code, orderId: order.id, sellerId: order.sellerId, subtotal: { amount: order.subtotal, currency: order.currency } });
+      return discount.amount;
+    });
+  }
+
+  async function createOrder(order: NewOrder): Promise<void> {
+    await inTransaction(db, async (tx) => {
+      if (!(await store.endSaga(tx, order.id, 'completed', null))) throw abandoned();
+      await store.insertOrder(tx, order);
+      const total = { amount: order.subtotal - order.discount, currency: order.currency };
+      await publishEvent(tx, 'order.placed', { orderId: order.id, buyerId: order.buyerId, sellerId: order.sellerId, total, source: order.source, flashSaleId: order.flashSaleId });
+      await scheduleJob(tx, 'orders.expire', { orderId: order.id }, { runAt: order.expiresAt, key: `orders.expire:${order.id}` });
+    });
+  }
+
+  return {
+    /** Places one order; on any failure after the first step, compensates before answering. */
+    async place(input: PlaceOrderInput): Promise<string> {
+      const priced = await priceOrder(deps, input);
+      const order: NewOrder = {
+        ...priced,
+        id: randomUUID(),
+        discount: 0,
+        couponCode: input.couponCode ?? null,
+        expiresAt: new Date(Date.now() + deps.paymentTimeoutSeconds * 1000),
+      };
+      await inTransaction(db, async (tx) => {
+        await store.startSaga(tx, order.id, order.buyerId, 'stock_reserved');
+        await inventory.reserve(tx, order.id, order.items, order.buyerId);
+      });
+      try {
+        if (input.couponCode) order.discount = await redeemCoupon(order, input.couponCode);
+        await createOrder(order);
+        return order.id;
+      } catch (error) {
+        const reason = error instanceof AppError ? error.code : 'error';
+        // If this fails too, the saga stays `running` and a worker compensates it later.
+        await inTransaction(db, (tx) => compensate(tx, order.id, reason)).catch((e: unknown) => deps.logger.error({ err: e, orderId: order.id }, 'saga compensation failed; a worker will retry'));
+        throw error;
+      }
+    },
+
+    /** Worker: compensates sagas that stopped moving (their process died); returns how many. */
+    async recoverStale(olderThanSeconds: number): Promise<number> {
+      return inTransaction(db, async (tx) => {
+        const ids = await store.staleSagas(tx, olderThanSeconds, 50);
+        let undone = 0;
+        for (const id of ids) if (await compensate(tx, id, 'abandoned')) undone++;
+        if (undone > 0) deps.logger.warn({ sagas: ids }, 'abandoned order placements rolled back');
+        return undone;
+      });
+    },
+  };
+}
+
+export type PlacementSaga = ReturnType<typeof createPlacementSaga>;
