@@ -34,7 +34,7 @@ export async function forEachLimited<T>(items: T[], limit: number, work: (item: 
 }
 
 /** A credit through the real recharge path: an intent with the sandbox provider, then its success. */
-async function recharge(modules: Modules, db: Platform['database']['db'], userId: string, amount: number): Promise<void> {
+export async function recharge(modules: Modules, db: Platform['database']['db'], userId: string, amount: number): Promise<void> {
   const { paymentId } = await modules.wallet.createRecharge(userId, { amount, currency: CURRENCY });
   const intent = await modules.payments.getIntent(db, paymentId);
   if (!intent) throw new Error(`payment intent ${paymentId} not found`);

@@ -18,25 +18,14 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { auditChecks, closePlatform } from '../src/app.js';
 import { runAudit } from '../src/platform/audit.js';
-import { AppError } from '../src/platform/http/index.js';
 import type { Platform } from '../src/platform/module.js';
 import { createTestDatabase } from '../test/support/harness.js';
+import { load, positiveInt, printTable, say, stopOnInterrupt, wasInterrupted, type Call, type Outcome, type Row } from './bench-kit.js';
 import { CURRENCY, openBenchPlatform, prepareLedger, type BenchData } from './wallet-setup.js';
 
 const TARGETS = { spread: 3_000, hot: 1_000 } as const;
 
 type Options = { duration: number; warmUp: number; callers: number; pool: number; users: number };
-type Outcome = { txPerSec: number; p50: number; p99: number; ok: number; insufficientFunds: number; errors: Map<string, number> };
-type Call = (reference: string) => Promise<void>;
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-let interrupted = false;
-
-function positiveInt(raw: string, flag: string, min = 1): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${flag} must be a whole number >= ${min}, got "${raw}"`);
-  return value;
-}
 
 function readOptions(): Options {
   const flags = {
@@ -56,51 +45,13 @@ function readOptions(): Options {
   };
 }
 
-function errorKey(error: unknown): string {
-  if (error instanceof AppError) return error.code;
-  if (typeof error === 'object' && error !== null && 'code' in error) return `sqlstate ${String((error as { code: unknown }).code)}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
-}
-
-/** `callers` async loops calling `call` until `seconds` have passed; latency of each success. */
-async function load(callers: number, seconds: number, prefix: string, call: Call): Promise<Outcome> {
-  const latencies: number[] = [];
-  const errors = new Map<string, number>();
-  let sequence = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  const caller = async (): Promise<void> => {
-    while (!interrupted && performance.now() < end) {
-      const began = performance.now();
-      try {
-        await call(`${prefix}:${sequence++}`);
-        latencies.push(performance.now() - began);
-      } catch (error) {
-        const key = errorKey(error);
-        errors.set(key, (errors.get(key) ?? 0) + 1);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: callers }, caller));
-  const elapsed = (performance.now() - start) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  const insufficientFunds = errors.get('insufficient_funds') ?? 0;
-  errors.delete('insufficient_funds');
-  return { txPerSec: latencies.length / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), ok: latencies.length, insufficientFunds, errors };
-}
-
 async function measure(name: string, options: Options, platform: Platform, call: Call): Promise<Outcome> {
   const runId = `${name}:${Date.now().toString(36)}`;
   // Fresh statistics, as a database in service has them (without, the planner guesses from an
   // empty schema).
   await sql`analyze`.execute(platform.database.db);
-  if (options.warmUp > 0) await load(options.callers, options.warmUp, `bench:${runId}:warm-up`, call);
-  return load(options.callers, options.duration, `bench:${runId}`, call);
+  if (options.warmUp > 0) await load(options.callers, options.warmUp, `bench:${runId}:warm-up`, call, ['insufficient_funds']);
+  return load(options.callers, options.duration, `bench:${runId}`, call, ['insufficient_funds']);
 }
 
 const randomAmount = () => 1 + Math.floor(Math.random() * 100);
@@ -149,26 +100,6 @@ async function rawHotCall(platform: Platform, data: BenchData): Promise<Call> {
   };
 }
 
-type Row = { scenario: string; outcome: Outcome; target: number | undefined };
-
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'tx/s', 'p50 ms', 'p99 ms', 'booked', 'insufficient_funds', 'other errors', 'target'];
-  const cells = rows.map(({ scenario, outcome: o, target }) => [
-    scenario,
-    o.txPerSec.toFixed(0),
-    o.p50.toFixed(1),
-    o.p99.toFixed(1),
-    String(o.ok),
-    String(o.insufficientFunds),
-    o.errors.size === 0 ? '0' : [...o.errors].map(([k, n]) => `${n} ${k}`).join(', '),
-    target === undefined ? '' : `${o.txPerSec >= target ? 'ok' : 'MISSED'} (>= ${target})`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ');
-  say(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}`);
-  for (const c of cells) say(line(c));
-}
-
 async function run(options: Options, platform: Platform): Promise<boolean> {
   let began = performance.now();
   const data = await prepareLedger(platform, options.users, Math.min(options.pool, 20));
@@ -186,8 +117,8 @@ async function run(options: Options, platform: Platform): Promise<boolean> {
   say('raw SQL baseline: measuring...');
   const raw = await measure('raw', options, platform, await rawHotCall(platform, data));
   rows.push({ scenario: 'baseline: bare hot-row UPDATE', outcome: raw, target: undefined });
-  printTable(rows);
-  say(`\nhot ledger vs bare hot-row update: ${((hot.txPerSec / raw.txPerSec) * 100).toFixed(1)}%`);
+  printTable(rows, 'tx/s', 'insufficient_funds');
+  say(`\nhot ledger vs bare hot-row update: ${((hot.perSec / raw.perSec) * 100).toFixed(1)}%`);
   say(`\naudit (${auditSeconds.toFixed(1)} s):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
   return report.ok;
 }
@@ -210,13 +141,10 @@ async function main(): Promise<void> {
   }
 }
 
-// Ctrl-C: the callers stop, the finally block still drops the database.
-process.once('SIGINT', () => {
-  interrupted = true;
-});
+stopOnInterrupt();
 
 main().then(
-  () => process.exit(process.exitCode ?? (interrupted ? 130 : 0)),
+  () => process.exit(process.exitCode ?? (wasInterrupted() ? 130 : 0)),
   (error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -90,7 +90,7 @@ export async function createTestEnvironment(mode: Mode, overrides: Record<string
   }
   Object.assign(env, overrides);
   // Consumer groups the app itself subscribes (their RabbitMQ queues are removed afterwards).
-  const groups: string[] = ['wallet-points'];
+  const groups: string[] = ['wallet-points', 'notifications'];
   return {
     mode,
     env,

@@ -57,8 +57,8 @@ const ListQuery = strictObject({
   sellerId: Type.Optional(Id),
   categoryId: Type.Optional(Id),
   brandId: Type.Optional(Id),
-  minPrice: Type.Optional(Type.Integer({ minimum: 0 })),
-  maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
+  minPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  maxPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   ...PageQuery,
 });
 

@@ -74,6 +74,12 @@ export interface ProductQuery {
   cursor?: string;
 }
 
+/** A category or brand deleted after the reference check: the foreign key refuses the row (23503). */
+function referenceGone(error: unknown): never {
+  if ((error as { code?: unknown } | null)?.code === '23503') throw new AppError('validation_failed', 'the category or brand no longer exists');
+  throw error;
+}
+
 /** Search results use an offset cursor (`o<n>`), newest-first lists a keyset one (`s<seq>`). */
 function parseCursor(cursor: string | undefined): { afterSeq?: number; offset?: number } {
   if (!cursor) return {};
@@ -165,11 +171,13 @@ export function createCatalogService(db: Db, inventory: InventoryService, curren
         });
         await addSkus(tx, id, sellerId, currency, input.skus);
         return productOrThrow(tx, id);
-      });
+      }).catch(referenceGone);
     },
 
     async addSkus(sellerId: string, productId: string, skus: SkuInput[]): Promise<Product> {
       return inTransaction(db, async (tx) => {
+        // Serializes additions to one product: positions (max + 1) and the 100-SKU cap are read-then-write.
+        await tx.selectFrom('catalog_products').select('id').where('id', '=', productId).forUpdate().execute();
         const product = await ownProduct(tx, sellerId, productId);
         checkSkuCurrency(skus, product.currency);
         const existing = await store.skusOf(tx, [productId]);
@@ -206,7 +214,7 @@ export function createCatalogService(db: Db, inventory: InventoryService, curren
           ...(changes.images !== undefined && { images: JSON.stringify(changes.images) }),
         });
         return productOrThrow(tx, id);
-      });
+      }).catch(referenceGone);
     },
 
     /** A SKU's name, attributes or price (the seller's own; orders placed later pay the new price). */

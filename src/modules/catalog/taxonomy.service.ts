@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { inTransaction, isUniqueViolation, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import * as store from './catalog.store.js';
@@ -45,6 +46,14 @@ async function parentOrThrow(db: Executor, parentId: string): Promise<void> {
   if (!(await store.findCategory(db, parentId))) throw new AppError('validation_failed', 'no such parent category', { errors: [{ path: '/parentId', message: 'unknown category' }] });
 }
 
+/** 23503 foreign_key_violation: a concurrent insert or delete slipped past the check before it; answer as the check would have. */
+function foreignKeyRaced(error: unknown, instead: () => AppError): never {
+  if ((error as { code?: unknown } | null)?.code === '23503') throw instead();
+  throw error;
+}
+const parentGone = (error: unknown): never =>
+  foreignKeyRaced(error, () => new AppError('validation_failed', 'no such parent category', { errors: [{ path: '/parentId', message: 'unknown category' }] }));
+
 function brandNameTaken(error: unknown): never {
   if (isUniqueViolation(error)) throw new AppError('invalid_state', 'a brand with this name exists');
   throw error;
@@ -63,13 +72,15 @@ export function createTaxonomyService(db: Db) {
         const id = randomUUID();
         await tx.insertInto('catalog_categories').values({ id, name: input.name, parent_id: input.parentId ?? null, position: input.position ?? 0 }).execute();
         return toCategory(await categoryOrThrow(tx, id));
-      });
+      }).catch(parentGone);
     },
 
     async updateCategory(id: string, changes: { name?: string; parentId?: string | null; position?: number }): Promise<Category> {
       return inTransaction(db, async (tx) => {
         await categoryOrThrow(tx, id);
         if (changes.parentId) {
+          // One move at a time: two concurrent moves (A below B, B below A) would each pass the check and make a loop.
+          await sql`lock table catalog_categories in share row exclusive mode`.execute(tx);
           await parentOrThrow(tx, changes.parentId);
           // A category cannot move below itself: that would cut a loop out of the tree.
           if ((await store.categorySubtree(tx, id)).includes(changes.parentId)) throw new AppError('invalid_state', 'a category cannot be moved below itself');
@@ -84,7 +95,7 @@ export function createTaxonomyService(db: Db) {
           .where('id', '=', id)
           .execute();
         return toCategory(await categoryOrThrow(tx, id));
-      });
+      }).catch(parentGone);
     },
 
     async deleteCategory(id: string): Promise<void> {
@@ -92,7 +103,7 @@ export function createTaxonomyService(db: Db) {
         await categoryOrThrow(tx, id);
         if (await store.categoryInUse(tx, id)) throw new AppError('invalid_state', 'the category still has sub-categories or products');
         await tx.deleteFrom('catalog_categories').where('id', '=', id).execute();
-      });
+      }).catch((error: unknown) => foreignKeyRaced(error, () => new AppError('invalid_state', 'the category still has sub-categories or products')));
     },
 
     async brands(): Promise<Brand[]> {
@@ -122,7 +133,7 @@ export function createTaxonomyService(db: Db) {
         if (!(await store.findBrand(tx, id))) throw new AppError('not_found', 'no such brand');
         if (await store.brandInUse(tx, id)) throw new AppError('invalid_state', 'products still carry this brand');
         await tx.deleteFrom('catalog_brands').where('id', '=', id).execute();
-      });
+      }).catch((error: unknown) => foreignKeyRaced(error, () => new AppError('invalid_state', 'products still carry this brand')));
     },
   };
 }

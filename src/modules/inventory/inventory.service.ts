@@ -16,12 +16,42 @@ function mergeItems(items: ReservationItem[]): ReservationItem[] {
 }
 
 /**
+ * Reserves stock for many orders in one go (group commit): the SKUs' rows are locked once,
+ * each order in turn gets all its items or none, and one statement moves the totals.
+ * Returns the ids of the orders refused for lack of stock; the others are reserved.
+ */
+async function reserveEach(tx: Executor, orders: { orderId: string; items: ReservationItem[]; actorId: string | null }[]): Promise<Set<string>> {
+  const wanted = orders.map((order) => ({ ...order, items: mergeItems(order.items) }));
+  const left = await store.lockAvailable(tx, [...new Set(wanted.flatMap((o) => o.items.map((i) => i.skuId)))]);
+  const refused = new Set<string>();
+  const rows: store.ReservationRow[] = [];
+  for (const order of wanted) {
+    if (!order.items.every((item) => (left.get(item.skuId) ?? 0) >= item.quantity)) {
+      refused.add(order.orderId);
+      continue;
+    }
+    for (const item of order.items) {
+      left.set(item.skuId, (left.get(item.skuId) ?? 0) - item.quantity);
+      rows.push({ orderId: order.orderId, skuId: item.skuId, quantity: item.quantity, actorId: order.actorId });
+    }
+  }
+  if (rows.length > 0) {
+    const { moved, wanted: skus } = await store.reserve(tx, rows);
+    // The rows are locked and the totals checked, so the guard cannot refuse; if it ever does, nothing may commit.
+    if (moved !== skus) throw new Error(`stock guard refused ${skus - moved} of ${skus} SKUs after allocation`);
+  }
+  return refused;
+}
+
+/**
  * Stock per SKU (available + reserved), reservations tied to an order and ended exactly once
  * (guarded by their status), and a log row for every change. Every method joins the caller's
  * transaction: inventory moves with the business change that causes it.
  */
 export function createInventoryService() {
   return {
+    reserveEach,
+
     /** Creates a SKU's stock row (with its first log row) when the SKU is published. */
     async createStock(tx: Executor, skuId: string, quantity: number, actorId: string): Promise<void> {
       await store.insertStock(tx, skuId, quantity, { actorId, reason: 'initial' });
@@ -29,34 +59,34 @@ export function createInventoryService() {
 
     /** available += delta; 409 insufficient_stock when it would go below zero. */
     async adjustStock(tx: Executor, skuId: string, delta: number, change: { actorId: string | null; reason: string; note?: string | null }): Promise<number> {
-      const available = await store.adjustAvailable(tx, skuId, delta, change);
+      const available = await store.adjustAvailable(tx, skuId, delta, change).catch((error: unknown) => {
+        // 22003 numeric_value_out_of_range: the counter is a 32-bit integer.
+        if ((error as { code?: unknown } | null)?.code === '22003') throw new AppError('invalid_state', `stock cannot go above 2147483647 (a change of ${delta})`);
+        throw error;
+      });
       if (available === undefined) throw new AppError('insufficient_stock', `not enough stock for a change of ${delta}`);
       return available;
     },
 
-    /** Reserves every item for the order, or none (409 insufficient_stock; the caller's transaction rolls back). */
+    /** Reserves every item for one order, or none (409 insufficient_stock). */
     async reserve(tx: Executor, orderId: string, items: ReservationItem[], actorId: string | null): Promise<void> {
-      const wanted = mergeItems(items);
-      const reserved = await store.reserve(tx, orderId, wanted, actorId);
-      if (reserved.length < wanted.length) {
-        const short = wanted.filter((i) => !reserved.includes(i.skuId)).map((i) => i.skuId);
-        throw new AppError('insufficient_stock', `not enough stock for SKU ${short.join(', ')}`);
-      }
+      const refused = await reserveEach(tx, [{ orderId, items, actorId }]);
+      if (refused.size > 0) throw new AppError('insufficient_stock', 'not enough stock for this order');
     },
 
-    /** Gives an order's held quantities back (cancelled, expired, saga compensation). Safe to run twice or when nothing was reserved. */
-    release(tx: Executor, orderId: string, reason: string, actorId: string | null = null): Promise<number> {
-      return store.endReservations(tx, orderId, { from: 'held', to: 'released', availableSign: 1, reservedSign: -1, reason }, actorId);
+    /** Gives the orders' held quantities back (cancelled, expired, saga compensation). Safe to run twice or when nothing was reserved. */
+    release(tx: Executor, orderIds: string[], reason: string, actorId: string | null = null): Promise<number> {
+      return store.endReservations(tx, orderIds, { from: 'held', to: 'released', availableSign: 1, reservedSign: -1, reason }, actorId);
     },
 
-    /** The order was paid: its held quantities are sold. Once. */
-    consume(tx: Executor, orderId: string): Promise<number> {
-      return store.endReservations(tx, orderId, { from: 'held', to: 'consumed', availableSign: 0, reservedSign: -1, reason: 'sold' }, null);
+    /** The orders were paid: their held quantities are sold. Once. */
+    consume(tx: Executor, orderIds: string[]): Promise<number> {
+      return store.endReservations(tx, orderIds, { from: 'held', to: 'consumed', availableSign: 0, reservedSign: -1, reason: 'sold' }, null);
     },
 
     /** The order was refunded: what it bought goes back on sale. Once. */
     restock(tx: Executor, orderId: string, actorId: string | null): Promise<number> {
-      return store.endReservations(tx, orderId, { from: 'consumed', to: 'returned', availableSign: 1, reservedSign: 0, reason: 'refund' }, actorId);
+      return store.endReservations(tx, [orderId], { from: 'consumed', to: 'returned', availableSign: 1, reservedSign: 0, reason: 'refund' }, actorId);
     },
 
     async stockLevels(db: Executor, skuIds: string[]): Promise<Map<string, StockLevel>> {

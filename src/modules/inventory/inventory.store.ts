@@ -39,54 +39,73 @@ export async function adjustAvailable(db: Executor, skuId: string, delta: number
   return result.rows[0]?.available;
 }
 
-/**
- * Moves each quantity from available to reserved where enough is available, records a held
- * reservation and a log row per SKU; returns the SKUs that were reserved (all or fewer).
- */
-export async function reserve(db: Executor, orderId: string, items: { skuId: string; quantity: number }[], actorId: string | null): Promise<string[]> {
-  const skus = items.map((i) => i.skuId);
-  const quantities = items.map((i) => i.quantity);
-  const result = await sql<{ sku_id: string }>`
-    with wanted as (
-      select * from unnest(${skus}::uuid[], ${quantities}::int[]) as w(sku_id, quantity)
-    ), taken as (
-      update inventory_stock s set available = s.available - w.quantity, reserved = s.reserved + w.quantity, updated_at = now()
-      from wanted w where s.sku_id = w.sku_id and s.available >= w.quantity
-      returning s.sku_id, w.quantity
-    ), held as (
-      insert into inventory_reservations (order_id, sku_id, quantity) select ${orderId}, sku_id, quantity from taken
-    ), logged as (
-      insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
-      select sku_id, -quantity, quantity, 'reserve', ${actorId}, ${orderId} from taken
-    )
-    select sku_id from taken`.execute(db);
-  return result.rows.map((r) => r.sku_id);
+/** Locks the stock rows of these SKUs (in one order, so batches never deadlock on each other) and reads what is available. */
+export async function lockAvailable(db: Executor, skuIds: string[]): Promise<Map<string, number>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await db.selectFrom('inventory_stock').select(['sku_id', 'available']).where('sku_id', 'in', skuIds).orderBy('sku_id').forUpdate().execute();
+  return new Map(rows.map((r) => [r.sku_id, r.available]));
+}
+
+export interface ReservationRow {
+  orderId: string;
+  skuId: string;
+  quantity: number;
+  actorId: string | null;
 }
 
 /**
- * Ends an order's reservations that are in `from` (to `to`), moving their quantities by the
- * given signs (+1 back to available, -1 out of reserved …), with a log row each. Guarded by
- * the status, so it acts at most once per reservation; returns how many it ended.
+ * Moves the quantities from available to reserved (summed per SKU, guarded by
+ * `available >= total`), records a held reservation and a log row each. Returns how many SKUs
+ * moved: fewer than asked means one lacked stock, and the caller must roll back.
+ */
+export async function reserve(db: Executor, rows: ReservationRow[]): Promise<{ moved: number; wanted: number }> {
+  const result = await sql<{ moved: number; wanted: number }>`
+    with r as (
+      select * from unnest(${rows.map((r) => r.orderId)}::uuid[], ${rows.map((r) => r.skuId)}::uuid[], ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.actorId)}::uuid[])
+        as r(order_id, sku_id, quantity, actor_id)
+    ), totals as (
+      select sku_id, sum(quantity)::int as quantity from r group by sku_id
+    ), taken as (
+      update inventory_stock s set available = s.available - t.quantity, reserved = s.reserved + t.quantity, updated_at = now()
+      from totals t where s.sku_id = t.sku_id and s.available >= t.quantity
+      returning s.sku_id
+    ), held as (
+      insert into inventory_reservations (order_id, sku_id, quantity) select order_id, sku_id, quantity from r
+    ), logged as (
+      insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
+      select sku_id, -quantity, quantity, 'reserve', actor_id, order_id from r
+    )
+    select (select count(*) from taken)::int as moved, (select count(*) from totals)::int as wanted`.execute(db);
+  return result.rows[0] ?? { moved: 0, wanted: 0 };
+}
+
+/**
+ * Ends the orders' reservations that are in `from` (to `to`), moving their quantities by the
+ * given signs (+1 back to available, -1 out of reserved …), summed per SKU, with a log row
+ * each. Guarded by the status, so it acts at most once per reservation; returns how many it ended.
  */
 export async function endReservations(
   db: Executor,
-  orderId: string,
+  orderIds: string[],
   transition: { from: ReservationStatus; to: ReservationStatus; availableSign: 0 | 1; reservedSign: 0 | -1; reason: string },
   actorId: string | null,
 ): Promise<number> {
+  if (orderIds.length === 0) return 0;
   const { from, to, availableSign, reservedSign, reason } = transition;
   const result = await sql<{ n: number }>`
     with ended as (
       update inventory_reservations set status = ${to}, ended_at = now()
-      where order_id = ${orderId} and status = ${from}
-      returning sku_id, quantity
+      where order_id = any(${orderIds}::uuid[]) and status = ${from}
+      returning order_id, sku_id, quantity
+    ), totals as (
+      select sku_id, sum(quantity)::int as quantity from ended group by sku_id
     ), moved as (
-      update inventory_stock s set available = s.available + ${availableSign} * e.quantity, reserved = s.reserved + ${reservedSign} * e.quantity, updated_at = now()
-      from ended e where s.sku_id = e.sku_id
+      update inventory_stock s set available = s.available + ${availableSign} * t.quantity, reserved = s.reserved + ${reservedSign} * t.quantity, updated_at = now()
+      from totals t where s.sku_id = t.sku_id
       returning s.sku_id
     ), logged as (
       insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
-      select sku_id, ${availableSign} * quantity, ${reservedSign} * quantity, ${reason}, ${actorId}, ${orderId} from ended
+      select sku_id, ${availableSign} * quantity, ${reservedSign} * quantity, ${reason}, ${actorId}, order_id from ended
     )
     select count(*)::int as n from ended`.execute(db);
   return result.rows[0]?.n ?? 0;

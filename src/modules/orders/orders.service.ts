@@ -1,5 +1,5 @@
-import { publishEvent } from '../../platform/bus/index.js';
-import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
+import { publishEvent, publishEvents } from '../../platform/bus/index.js';
+import { createGroupCommit, inTransaction, refused, succeeded, type Db, type Executor, type Outcome, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
 import type { InventoryService } from '../inventory/index.js';
@@ -42,15 +42,66 @@ export function createOrdersService(deps: OrdersDeps) {
     return toOrder(row, await store.itemsOf(executor, [row.id]));
   }
 
-  /** The order as the caller may act on it: a stranger gets 404, the other party 403. */
+  /** Why the caller may not ask for this action on the order: a stranger gets 404, the other party 403. */
+  function partyError(row: OrderRow | undefined, caller: Caller, action: OrderAction): AppError | undefined {
+    const party = !row ? undefined : row.buyer_id === caller.userId ? 'buyer' : row.seller_id === caller.userId ? 'seller' : undefined;
+    if (!party) return notFound();
+    const by = ORDER_TRANSITIONS[action].by;
+    return party === by ? undefined : new AppError('forbidden', `only the ${by} may ${action.replace('_', ' ')} this order`);
+  }
+
+  /** The order as the caller may act on it. */
   async function orderFor(executor: Executor, caller: Caller, id: string, action: OrderAction, lock = false): Promise<OrderRow> {
     const row = await store.findOrder(executor, id, { lock });
-    if (!row) throw notFound();
-    const party = row.buyer_id === caller.userId ? 'buyer' : row.seller_id === caller.userId ? 'seller' : undefined;
-    if (!party) throw notFound();
-    if (party !== ORDER_TRANSITIONS[action].by) throw new AppError('forbidden', `only the ${ORDER_TRANSITIONS[action].by} may ${action.replace('_', ' ')} this order`);
+    const error = partyError(row, caller, action);
+    if (error || !row) throw error ?? notFound();
     return row;
   }
+
+  /** Why an order cannot be paid now (its state, or its deadline), if it cannot. */
+  function unpayable(row: OrderRow): AppError | undefined {
+    if (row.status !== 'pending_payment') return new AppError('invalid_state', `the order is ${row.status}`);
+    if (row.expires_at.getTime() <= Date.now()) return new AppError('invalid_state', 'the payment deadline has passed');
+    return undefined;
+  }
+
+  /**
+   * Wallet payments, group-committed: the orders are locked and checked, moved to `paid`,
+   * their intents recorded, events written and reservations consumed in a few statements,
+   * and the money booked last in one ledger statement (hot rows held only until the commit).
+   * A buyer short of funds fails the batch; then each payment is tried alone and only that
+   * buyer gets 409 insufficient_funds.
+   */
+  const walletPayments = createGroupCommit<{ caller: Caller; orderId: string }, Order>(db, { maxBatch: 200, inFlight: 2 }, async (tx, requests) => {
+    const rows = new Map((await store.lockOrders(tx, [...new Set(requests.map((r) => r.orderId))])).map((row) => [row.id, row]));
+    const outcomes = new Map<number, Outcome<Order>>();
+    const chosen = new Map<string, number>();
+    requests.forEach((request, i) => {
+      const row = rows.get(request.orderId);
+      const error = partyError(row, request.caller, 'pay') ?? (row && unpayable(row)) ?? (chosen.has(request.orderId) ? new AppError('invalid_state', 'the order is being paid') : undefined);
+      if (error) outcomes.set(i, refused(error));
+      else chosen.set(request.orderId, i);
+    });
+    const paid = await store.transitionMany(tx, [...chosen.keys()], 'pay', new Map([...chosen].map(([id, i]) => [id, requests[i]?.caller.userId ?? null])), { payment_method: 'wallet' });
+    const paidIds = paid.map((row) => row.id);
+    const intentIds = await payments.recordSettledIntents(
+      tx,
+      paid.map((row) => ({ purpose: ORDER_PURPOSE, reference: row.id, userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, provider: 'wallet' as const })),
+    );
+    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, paidIds);
+    await publishEvents(tx, 'order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })));
+    await inventory.consume(tx, paidIds);
+    await wallet.payManyToEscrow(
+      tx,
+      paid.map((row, i) => ({ userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, reference: `payment:${intentIds[i] ?? ''}`, escrowKey: row.id })),
+    );
+    const items = await store.itemsOf(tx, paidIds);
+    for (const row of paid) {
+      const i = chosen.get(row.id);
+      if (i !== undefined) outcomes.set(i, succeeded(toOrder(row, items.filter((item) => item.order_id === row.id))));
+    }
+    return requests.map((_, i) => outcomes.get(i) ?? refused(new AppError('invalid_state', 'the order cannot be paid now')));
+  });
 
   /** Applies a guarded transition or answers 409 invalid_state with the order's current status. */
   async function apply(tx: Tx, row: OrderRow, action: OrderAction, actorId: string | null, fields?: TransitionFields): Promise<OrderRow> {
@@ -64,9 +115,9 @@ export function createOrdersService(deps: OrdersDeps) {
 
   /** Everything an unpaid order held goes back, once: stock, coupon, pending payments. */
   async function cancelled(tx: Tx, row: OrderRow, reason: string): Promise<void> {
-    await inventory.release(tx, row.id, reason === 'payment_timeout' ? 'order_expired' : 'order_cancelled');
+    await inventory.release(tx, [row.id], reason === 'payment_timeout' ? 'order_expired' : 'order_cancelled');
     await promotions.giveBack(tx, row.id);
-    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, row.id);
+    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, [row.id]);
     await publishEvent(tx, 'order.cancelled', { ...eventOf(row), reason });
   }
 
@@ -95,11 +146,11 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Wallet: paid when this returns (409 insufficient_funds leaves it untouched). Sandbox: paid when the webhook lands. */
     async pay(caller: Caller, id: string, method: 'wallet' | 'sandbox'): Promise<{ order: Order; payment?: { id: string; payUrl: string } }> {
+      if (method === 'wallet') return { order: await walletPayments.submit({ caller, orderId: id }) };
       return inTransaction(db, async (tx) => {
         const row = await orderFor(tx, caller, id, 'pay', true);
-        if (row.status !== 'pending_payment' || row.expires_at.getTime() <= Date.now()) {
-          throw new AppError('invalid_state', row.status === 'pending_payment' ? 'the payment deadline has passed' : `the order is ${row.status}`);
-        }
+        const error = unpayable(row);
+        if (error) throw error;
         const secondsLeft = Math.max(1, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
         const { intent, payUrl } = await payments.createIntent(tx, {
           purpose: ORDER_PURPOSE,
@@ -109,9 +160,7 @@ export function createOrdersService(deps: OrdersDeps) {
           provider: method,
           expiresInSeconds: secondsLeft,
         });
-        const after = await store.findOrder(tx, id);
-        const order = await view(tx, after ?? row);
-        return method === 'sandbox' ? { order, payment: { id: intent.id, payUrl: payUrl ?? '' } } : { order };
+        return { order: await view(tx, row), payment: { id: intent.id, payUrl: payUrl ?? '' } };
       });
     },
 
@@ -127,9 +176,9 @@ export function createOrdersService(deps: OrdersDeps) {
         await wallet.refund(tx, intent.userId, money, `order-late-payment-refund:${intent.id}`, intent.reference);
         return;
       }
-      await inventory.consume(tx, row.id);
-      await payments.cancelPendingIntents(tx, ORDER_PURPOSE, row.id);
+      await payments.cancelPendingIntents(tx, ORDER_PURPOSE, [row.id]);
       await publishEvent(tx, 'order.paid', { ...eventOf(row), method: provider });
+      await inventory.consume(tx, [row.id]);
     },
 
     async cancel(caller: Caller, id: string): Promise<Order> {

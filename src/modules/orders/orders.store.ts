@@ -21,65 +21,94 @@ export interface NewOrder {
   items: { skuId: string; productId: string; title: string; quantity: number; unitPrice: number }[];
 }
 
-export async function insertOrder(db: Executor, order: NewOrder): Promise<void> {
+/** Inserts orders in `pending_payment` with their items and first history rows (one statement per table). */
+export async function insertOrders(db: Executor, orders: NewOrder[]): Promise<void> {
+  if (orders.length === 0) return;
   await db
     .insertInto('orders')
-    .values({
-      id: order.id,
-      buyer_id: order.buyerId,
-      seller_id: order.sellerId,
-      status: 'pending_payment',
-      source: order.source,
-      flash_sale_id: order.flashSaleId,
-      currency: order.currency,
-      subtotal: order.subtotal,
-      discount: order.discount,
-      total: order.subtotal - order.discount,
-      coupon_code: order.couponCode,
-      shipping_address: order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
-      payment_method: null,
-      carrier: null,
-      tracking_number: null,
-      cancel_reason: null,
-      refund_reason: null,
-      expires_at: order.expiresAt,
-      paid_at: null,
-      shipped_at: null,
-      completed_at: null,
-      cancelled_at: null,
-      refunded_at: null,
-    })
+    .values(
+      orders.map((order) => ({
+        id: order.id,
+        buyer_id: order.buyerId,
+        seller_id: order.sellerId,
+        status: 'pending_payment' as const,
+        source: order.source,
+        flash_sale_id: order.flashSaleId,
+        currency: order.currency,
+        subtotal: order.subtotal,
+        discount: order.discount,
+        total: order.subtotal - order.discount,
+        coupon_code: order.couponCode,
+        shipping_address: order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
+        payment_method: null,
+        carrier: null,
+        tracking_number: null,
+        cancel_reason: null,
+        refund_reason: null,
+        expires_at: order.expiresAt,
+        paid_at: null,
+        shipped_at: null,
+        completed_at: null,
+        cancelled_at: null,
+        refunded_at: null,
+      })),
+    )
     .execute();
   await db
     .insertInto('orders_items')
-    .values(order.items.map((item, position) => ({ order_id: order.id, position, sku_id: item.skuId, product_id: item.productId, title: item.title, quantity: item.quantity, unit_price: item.unitPrice })))
+    .values(
+      orders.flatMap((order) =>
+        order.items.map((item, position) => ({ order_id: order.id, position, sku_id: item.skuId, product_id: item.productId, title: item.title, quantity: item.quantity, unit_price: item.unitPrice })),
+      ),
+    )
     .execute();
-  await db.insertInto('orders_status_log').values({ order_id: order.id, from_status: null, to_status: 'pending_payment', actor_id: order.buyerId, note: null }).execute();
+  await db
+    .insertInto('orders_status_log')
+    .values(orders.map((order) => ({ order_id: order.id, from_status: null, to_status: 'pending_payment' as const, actor_id: order.buyerId, note: null })))
+    .execute();
 }
 
 export type TransitionFields = Partial<Pick<OrderRow, 'payment_method' | 'carrier' | 'tracking_number' | 'cancel_reason' | 'refund_reason'>>;
 
 /**
- * Applies one transition of the state machine as a guarded UPDATE and logs it; returns the
- * updated order, or undefined when the order is not in the transition's `from` state.
+ * Applies one transition of the state machine to many orders as one guarded UPDATE and logs
+ * each; returns the orders that moved (the others were not in the transition's `from` state).
  */
-export async function transition(db: Executor, id: string, action: OrderAction, actorId: string | null, fields: TransitionFields = {}): Promise<OrderRow | undefined> {
+export async function transitionMany(db: Executor, ids: string[], action: OrderAction, actorIds: Map<string, string | null>, fields: TransitionFields = {}): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
   const { from, to, stamp } = ORDER_TRANSITIONS[action];
   let update = db
     .updateTable('orders')
     .set({ ...fields, status: to, [stamp]: sql<Date>`now()` })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('status', '=', from);
   // A payment never lands on an order past its deadline, even before the expiry job ran.
   if (action === 'pay') update = update.where('expires_at', '>', sql<Date>`now()`);
-  const row = await update.returningAll().executeTakeFirst();
-  if (row) await db.insertInto('orders_status_log').values({ order_id: id, from_status: from, to_status: to, actor_id: actorId, note: action }).execute();
+  const rows = await update.returningAll().execute();
+  if (rows.length > 0) {
+    await db
+      .insertInto('orders_status_log')
+      .values(rows.map((row) => ({ order_id: row.id, from_status: from, to_status: to, actor_id: actorIds.get(row.id) ?? null, note: action })))
+      .execute();
+  }
+  return rows;
+}
+
+/** One order's transition; undefined when it was not in the transition's `from` state. */
+export async function transition(db: Executor, id: string, action: OrderAction, actorId: string | null, fields: TransitionFields = {}): Promise<OrderRow | undefined> {
+  const [row] = await transitionMany(db, [id], action, new Map([[id, actorId]]), fields);
   return row;
 }
 
 export async function findOrder(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
   const query = db.selectFrom('orders').selectAll().where('id', '=', id);
   return options.lock ? query.forUpdate().executeTakeFirst() : query.executeTakeFirst();
+}
+
+/** Orders by id, locked in id order (so two batches never wait on each other crosswise). */
+export async function lockOrders(db: Executor, ids: string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
 export async function itemsOf(db: Executor, orderIds: string[]): Promise<ItemRow[]> {
@@ -98,8 +127,9 @@ export async function listOrders(db: Executor, filter: { buyerId?: string; selle
 
 // ---- the placement saga's record ----
 
-export async function startSaga(db: Executor, id: string, buyerId: string, step: string): Promise<void> {
-  await db.insertInto('orders_sagas').values({ id, buyer_id: buyerId, step, failure: null }).execute();
+export async function startSagas(db: Executor, sagas: { id: string; buyerId: string }[], step: string): Promise<void> {
+  if (sagas.length === 0) return;
+  await db.insertInto('orders_sagas').values(sagas.map((saga) => ({ id: saga.id, buyer_id: saga.buyerId, step, failure: null }))).execute();
 }
 
 /** Moves a running saga on (false when it is no longer running: a worker compensated it). */
@@ -108,10 +138,11 @@ export async function advanceSaga(db: Executor, id: string, step: string): Promi
   return row !== undefined;
 }
 
-/** Ends a running saga as completed or failed (false when it had ended already). */
-export async function endSaga(db: Executor, id: string, status: 'completed' | 'failed', failure: string | null): Promise<boolean> {
-  const row = await db.updateTable('orders_sagas').set({ status, failure, updated_at: new Date() }).where('id', '=', id).where('status', '=', 'running').returning('id').executeTakeFirst();
-  return row !== undefined;
+/** Ends running sagas as completed or failed; returns the ids that were still running. */
+export async function endSagas(db: Executor, ids: string[], status: 'completed' | 'failed', failure: string | null): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.updateTable('orders_sagas').set({ status, failure, updated_at: new Date() }).where('id', 'in', ids).where('status', '=', 'running').returning('id').execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Sagas that stopped moving (their process died), locked for this transaction. */

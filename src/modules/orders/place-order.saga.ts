@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { publishEvent } from '../../platform/bus/index.js';
-import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
+import { publishEvents } from '../../platform/bus/index.js';
+import { createGroupCommit, inTransaction, refused, succeeded, type Db, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
-import { scheduleJob } from '../../platform/jobs/index.js';
+import { scheduleJobs } from '../../platform/jobs/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { PromotionsService } from '../promotions/index.js';
@@ -64,38 +64,54 @@ async function priceOrder(deps: SagaDeps, input: PlaceOrderInput): Promise<Omit<
 
 const abandoned = () => new AppError('service_unavailable', 'placing the order took too long and was rolled back; nothing was kept');
 
+/** Most placements one group-committed step writes in one transaction. */
+const MAX_BATCH = 200;
+
 /**
  * Order placement as an orchestrated saga: reserve stock → redeem coupon → create the order.
  * Each step is its own transaction that also moves the saga's record on, so a process that
  * dies between steps leaves a `running` saga that a worker compensates (`recoverStale`).
- * Every compensation copes with a step that never ran and is safe to run twice.
+ * Every compensation copes with a step that never ran and is safe to run twice. The first and
+ * last steps are group-committed: concurrent placements share their transactions.
  */
 export function createPlacementSaga(deps: SagaDeps) {
   const { db, inventory, promotions } = deps;
 
-  /** Undoes every step (the ones that ran); false when the saga had ended already. */
-  async function compensate(tx: Tx, orderId: string, reason: string): Promise<boolean> {
-    if (!(await store.endSaga(tx, orderId, 'failed', reason))) return false;
-    await promotions.giveBack(tx, orderId);
-    await inventory.release(tx, orderId, 'placement_rolled_back');
-    return true;
+  /** Undoes every step (the ones that ran) of the still-running sagas; returns those it undid. */
+  async function compensate(tx: Tx, orderIds: string[], reason: string): Promise<string[]> {
+    const undone = [...(await store.endSagas(tx, orderIds, 'failed', reason))];
+    for (const id of undone) await promotions.giveBack(tx, id);
+    await inventory.release(tx, undone, 'placement_rolled_back');
+    return undone;
   }
 
+  /** Step 1: the saga's record and the stock reservation, in one transaction. */
+  const reserveStock = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
+    const short = await inventory.reserveEach(tx, orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })));
+    await store.startSagas(tx, orders.filter((o) => !short.has(o.id)).map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
+    return orders.map((o) => (short.has(o.id) ? refused(new AppError('insufficient_stock', 'not enough stock for this order')) : succeeded(undefined)));
+  });
+
+  /** Step 3: the orders, their events and expiry jobs; the sagas end completed. */
+  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
+    const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
+    const live = orders.filter((o) => running.has(o.id));
+    await store.insertOrders(tx, live);
+    await publishEvents(
+      tx,
+      'order.placed',
+      live.map((o) => ({ orderId: o.id, buyerId: o.buyerId, sellerId: o.sellerId, total: { amount: o.subtotal - o.discount, currency: o.currency }, source: o.source, flashSaleId: o.flashSaleId })),
+    );
+    await scheduleJobs(tx, 'orders.expire', live.map((o) => ({ payload: { orderId: o.id }, runAt: o.expiresAt, key: `orders.expire:${o.id}` })));
+    return orders.map((o) => (running.has(o.id) ? succeeded(undefined) : refused(abandoned())));
+  });
+
+  /** Step 2 (orders with a coupon): redeem it for the order. */
   async function redeemCoupon(order: NewOrder, code: string): Promise<number> {
     return inTransaction(db, async (tx) => {
       if (!(await store.advanceSaga(tx, order.id, 'coupon_redeemed'))) throw abandoned();
       const discount = await promotions.redeem(tx, { userId: order.buyerId, code, orderId: order.id, sellerId: order.sellerId, subtotal: { amount: order.subtotal, currency: order.currency } });
       return discount.amount;
-    });
-  }
-
-  async function createOrder(order: NewOrder): Promise<void> {
-    await inTransaction(db, async (tx) => {
-      if (!(await store.endSaga(tx, order.id, 'completed', null))) throw abandoned();
-      await store.insertOrder(tx, order);
-      const total = { amount: order.subtotal - order.discount, currency: order.currency };
-      await publishEvent(tx, 'order.placed', { orderId: order.id, buyerId: order.buyerId, sellerId: order.sellerId, total, source: order.source, flashSaleId: order.flashSaleId });
-      await scheduleJob(tx, 'orders.expire', { orderId: order.id }, { runAt: order.expiresAt, key: `orders.expire:${order.id}` });
     });
   }
 
@@ -110,18 +126,15 @@ export function createPlacementSaga(deps: SagaDeps) {
         couponCode: input.couponCode ?? null,
         expiresAt: new Date(Date.now() + deps.paymentTimeoutSeconds * 1000),
       };
-      await inTransaction(db, async (tx) => {
-        await store.startSaga(tx, order.id, order.buyerId, 'stock_reserved');
-        await inventory.reserve(tx, order.id, order.items, order.buyerId);
-      });
+      await reserveStock.submit(order);
       try {
         if (input.couponCode) order.discount = await redeemCoupon(order, input.couponCode);
-        await createOrder(order);
+        await createOrders.submit(order);
         return order.id;
       } catch (error) {
         const reason = error instanceof AppError ? error.code : 'error';
         // If this fails too, the saga stays `running` and a worker compensates it later.
-        await inTransaction(db, (tx) => compensate(tx, order.id, reason)).catch((e: unknown) => deps.logger.error({ err: e, orderId: order.id }, 'saga compensation failed; a worker will retry'));
+        await inTransaction(db, (tx) => compensate(tx, [order.id], reason)).catch((e: unknown) => deps.logger.error({ err: e, orderId: order.id }, 'saga compensation failed; a worker will retry'));
         throw error;
       }
     },
@@ -129,11 +142,9 @@ export function createPlacementSaga(deps: SagaDeps) {
     /** Worker: compensates sagas that stopped moving (their process died); returns how many. */
     async recoverStale(olderThanSeconds: number): Promise<number> {
       return inTransaction(db, async (tx) => {
-        const ids = await store.staleSagas(tx, olderThanSeconds, 50);
-        let undone = 0;
-        for (const id of ids) if (await compensate(tx, id, 'abandoned')) undone++;
-        if (undone > 0) deps.logger.warn({ sagas: ids }, 'abandoned order placements rolled back');
-        return undone;
+        const undone = await compensate(tx, await store.staleSagas(tx, olderThanSeconds, 50), 'abandoned');
+        if (undone.length > 0) deps.logger.warn({ sagas: undone }, 'abandoned order placements rolled back');
+        return undone.length;
       });
     },
   };

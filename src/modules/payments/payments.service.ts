@@ -12,8 +12,13 @@ import type { Intent } from './payments.store.js';
 /** A payment provider: where the payer pays, and how money goes back outside the wallet. */
 export interface PaymentProvider {
   readonly name: ProviderName;
-  /** Registers the payment; `settled` when the money moved at once (the wallet). */
+  /** Registers the payment; `settled` when the payment is decided at once (the wallet). */
   start(tx: Tx, intent: Intent): Promise<{ payUrl?: string; settled?: boolean }>;
+  /**
+   * For a payment settled at once: moves the money. Called last in the transaction, after the
+   * purpose reacted, so the hot balance rows it locks are held only until the commit.
+   */
+  capture?(tx: Tx, intent: Intent): Promise<void>;
   /** Returns a captured payment to the payer (a success that arrived after cancellation). */
   refund(tx: Tx, intent: Intent, reason: string): Promise<void>;
 }
@@ -102,7 +107,10 @@ export function createPaymentsService(options: PaymentsOptions) {
         expiresAt,
       });
       const started = await provider.start(tx, intent);
-      if (started.settled) intent = (await succeed(tx, intent.id, `settled by ${provider.name}`)) ?? intent;
+      if (started.settled) {
+        intent = (await succeed(tx, intent.id, `settled by ${provider.name}`)) ?? intent;
+        await provider.capture?.(tx, intent);
+      }
       // Only a payment still waiting for its payer needs a deadline.
       else await scheduleJob(tx, 'payments.expire-intent', { intentId: intent.id }, { runAt: expiresAt, key: `payments.expire:${intent.id}` });
       return { intent, payUrl: started.payUrl };
@@ -113,13 +121,30 @@ export function createPaymentsService(options: PaymentsOptions) {
       return (await store.transitionIntent(tx, intentId, 'cancelled', 'cancelled by the platform', ['pending'])) !== undefined;
     },
 
-    /** Cancels every pending intent of one purpose's reference (an order paid another way, or cancelled). */
-    async cancelPendingIntents(tx: Tx, purpose: string, reference: string): Promise<number> {
-      let cancelled = 0;
-      for (const id of await store.pendingIntentIds(tx, purpose, reference)) {
-        if (await store.transitionIntent(tx, id, 'cancelled', 'cancelled by the platform', ['pending'])) cancelled++;
-      }
-      return cancelled;
+    /** Cancels every pending intent of these references of one purpose (orders paid another way, or cancelled). */
+    async cancelPendingIntents(tx: Tx, purpose: string, references: string[]): Promise<number> {
+      return store.cancelPendingIntents(tx, purpose, references, 'cancelled by the platform');
+    },
+
+    /**
+     * Records payments that a provider settled at once inside the caller's transaction (the
+     * wallet: the caller books the money in the same transaction), many in one statement.
+     * Returns the intents' ids, in order. The purpose is the caller's own business.
+     */
+    async recordSettledIntents(tx: Tx, requests: { purpose: string; reference: string; userId: string; money: Money; provider: ProviderName }[]): Promise<string[]> {
+      const now = Date.now();
+      const intents = requests.map((r) => ({
+        id: randomUUID(),
+        purpose: r.purpose,
+        reference: r.reference,
+        userId: r.userId,
+        amount: r.money.amount,
+        currency: r.money.currency,
+        provider: r.provider,
+        expiresAt: new Date(now),
+      }));
+      await store.insertSettledIntents(tx, intents);
+      return intents.map((i) => i.id);
     },
 
     async getIntent(db: Executor, intentId: string): Promise<Intent | undefined> {

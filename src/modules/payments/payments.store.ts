@@ -55,6 +55,51 @@ export async function insertIntent(db: Executor, intent: Omit<Intent, 'status' |
   return toIntent(row);
 }
 
+/** Intents decided at once by their provider, many in one statement: each `succeeded`, with its history. */
+export async function insertSettledIntents(db: Executor, intents: Omit<Intent, 'status' | 'createdAt'>[]): Promise<void> {
+  if (intents.length === 0) return;
+  await db
+    .insertInto('payments_intents')
+    .values(
+      intents.map((intent) => ({
+        id: intent.id,
+        purpose: intent.purpose,
+        reference: intent.reference,
+        user_id: intent.userId,
+        amount: intent.amount,
+        currency: intent.currency,
+        provider: intent.provider,
+        status: 'succeeded' as const,
+        expires_at: intent.expiresAt,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('payments_log')
+    .values(
+      intents.flatMap((intent) => [
+        { intent_id: intent.id, from_status: null, to_status: 'pending' as const, note: 'created' },
+        { intent_id: intent.id, from_status: 'pending' as const, to_status: 'succeeded' as const, note: `settled by ${intent.provider}` },
+      ]),
+    )
+    .execute();
+}
+
+/** Cancels the pending intents of these references in one statement (with their history). */
+export async function cancelPendingIntents(db: Executor, purpose: string, references: string[], note: string): Promise<number> {
+  if (references.length === 0) return 0;
+  const rows = await db
+    .updateTable('payments_intents')
+    .set({ status: 'cancelled', updated_at: new Date() })
+    .where('purpose', '=', purpose)
+    .where('reference', 'in', references)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .execute();
+  if (rows.length > 0) await db.insertInto('payments_log').values(rows.map((r) => ({ intent_id: r.id, from_status: 'pending' as const, to_status: 'cancelled' as const, note }))).execute();
+  return rows.length;
+}
+
 export async function findIntent(db: Executor, id: string): Promise<Intent | undefined> {
   const row = await db.selectFrom('payments_intents').select(columns).where('id', '=', id).executeTakeFirst();
   return row && toIntent(row);
@@ -78,11 +123,6 @@ export async function transitionIntent(db: Executor, id: string, to: IntentStatu
   if (!row) return undefined;
   await db.insertInto('payments_log').values({ intent_id: id, from_status: before.status, to_status: to, note }).execute();
   return toIntent(row);
-}
-
-export async function pendingIntentIds(db: Executor, purpose: string, reference: string): Promise<string[]> {
-  const rows = await db.selectFrom('payments_intents').select('id').where('purpose', '=', purpose).where('reference', '=', reference).where('status', '=', 'pending').orderBy('id').execute();
-  return rows.map((r) => r.id);
 }
 
 export async function intentLog(db: Executor, id: string): Promise<{ from: IntentStatus | null; to: IntentStatus; note: string | null }[]> {

@@ -113,6 +113,28 @@ export async function postLedger(db: Executor, reference: string, type: string, 
   return bookAlone(db, { reference, type, moves, escrowKey });
 }
 
+/**
+ * Many bookings in one statement inside the caller's transaction (its group commit). All or
+ * none: when one would take a balance below its floor, `insufficient_funds` is thrown for the
+ * whole batch and the caller's transaction must roll back (and book them one by one).
+ */
+export async function postLedgerMany(tx: Executor, bookings: Booking[]): Promise<void> {
+  if (bookings.length === 0) return;
+  if (!tx.isTransaction) throw new Error('postLedgerMany runs inside the caller\'s transaction');
+  for (const booking of bookings) checkBalanced(booking.moves);
+  let rows;
+  try {
+    rows = await insertLedgerBatch(tx, bookings);
+  } catch (error) {
+    if (isNegativeBalance(error)) throw new AppError('insufficient_funds', 'the balance is too low for this movement');
+    throw error;
+  }
+  if (rows.some((row) => row.belowFloor)) throw new AppError('insufficient_funds', 'the balance is too low for this movement');
+  const perBooking = new Map<number, number>();
+  for (const row of rows) perBooking.set(row.idx, (perBooking.get(row.idx) ?? 0) + 1);
+  if ([...perBooking].some(([idx, n]) => n !== bookings[idx]?.moves.length)) throw new Error('a ledger booking names an account that does not exist');
+}
+
 /** One booking, one statement: in the caller's transaction, or alone (then gated and retried). */
 async function bookAlone(db: Executor, { reference, type, moves, escrowKey }: Booking): Promise<LedgerResult> {
   try {

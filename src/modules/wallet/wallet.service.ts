@@ -4,7 +4,7 @@ import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
 import type { Intent, PaymentProvider, PaymentsService } from '../payments/index.js';
-import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
+import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, postLedgerMany, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
 import * as ledgerStore from './ledger.store.js';
 import * as store from './wallet.store.js';
 import './wallet.events.js';
@@ -142,13 +142,15 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
       await store.settleRecharge(tx, intent.reference, 'failed');
     },
 
-    /** The `wallet` payment provider: the buyer's available balance pays into escrow at once. */
+    /** The `wallet` payment provider: the buyer's available balance pays into escrow at once (409 insufficient_funds undoes the whole payment). */
     provider(): PaymentProvider {
       return {
         name: 'wallet',
-        async start(tx, intent) {
-          await payToEscrow(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment:${intent.id}`, intent.reference);
+        async start() {
           return { settled: true };
+        },
+        async capture(tx, intent) {
+          await payToEscrow(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment:${intent.id}`, intent.reference);
         },
         async refund(tx, intent) {
           await refund(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment-refund:${intent.id}`, intent.reference);
@@ -162,6 +164,22 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
     capture: intoEscrow('frozen', 'capture'),
     payToEscrow,
+    /**
+     * Many buyers pay their orders' escrow in one statement, in the caller's transaction (a
+     * group commit of payments). All or none: `insufficient_funds` when any buyer is short.
+     */
+    async payManyToEscrow(tx: Tx, payments: { userId: string; money: Money; reference: string; escrowKey: string }[]): Promise<void> {
+      for (const p of payments) requireCurrency(p.money.currency);
+      await postLedgerMany(
+        tx,
+        payments.map((p) => ({
+          reference: p.reference,
+          type: 'payment',
+          moves: transfer(userAccount(p.userId, 'available', p.money.currency), escrow(p.money.currency, p.escrowKey), p.money.amount),
+          escrowKey: p.escrowKey,
+        })),
+      );
+    },
     /** Money paid outside the wallet (a provider's payment) → one order's escrow. */
     receiveIntoEscrow(tx: Executor, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> {
       requireCurrency(money.currency);

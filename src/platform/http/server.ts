@@ -84,6 +84,22 @@ function handleError(error: FastifyError | AppError | Error, request: FastifyReq
   return sendProblem(reply, 'internal_error');
 }
 
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // the real parser reports it
+  }
+}
+
+/** True when a string anywhere in a parsed JSON value contains NUL. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, v]) => key.includes('\0') || hasNul(v));
+  return false;
+}
+
 function requestId(request: { headers: Record<string, unknown> }): string {
   const incoming = request.headers['x-request-id'];
   return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -99,6 +115,8 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     trustProxy: options.trustProxy,
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    // close() ends idle keep-alive connections at once instead of waiting for their timeout.
+    forceCloseConnections: 'idle',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
@@ -110,7 +128,12 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    // PostgreSQL text cannot hold NUL: refuse it here, once, instead of failing in a query.
+    if (/\\u0000/i.test(text) && hasNul(parsedOrUndefined(text))) return done(new AppError('validation_failed', 'text may not contain NUL characters'), undefined);
     return parseJson(request, text, done);
+  });
+  app.addHook('onRequest', async (request) => {
+    if (/%00/.test(request.url)) throw new AppError('validation_failed', 'the URL may not contain NUL characters');
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,1 +1,1 @@
-export { scheduleJob, createJobRunner, type JobMap, type JobKind, type JobHandler, type JobRunner, type ScheduleOptions } from './jobs.js';
+export { scheduleJob, scheduleJobs, createJobRunner, type JobMap, type JobKind, type JobHandler, type JobRunner, type ScheduleOptions } from './jobs.js';

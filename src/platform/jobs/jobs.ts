@@ -27,6 +27,16 @@ export async function scheduleJob<K extends JobKind>(tx: Executor, kind: K, payl
     .execute();
 }
 
+/** Schedules many jobs of one kind in one statement (group commits); keys dedupe as above. */
+export async function scheduleJobs<K extends JobKind>(tx: Executor, kind: K, jobs: { payload: JobMap[K]; runAt: Date; key: string }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx
+    .insertInto('platform_jobs')
+    .values(jobs.map((job) => ({ kind, payload: JSON.stringify(job.payload), run_at: job.runAt, dedupe_key: job.key })))
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
 function backoffSeconds(attempts: number): number {
   return Math.min(3600, 2 ** Math.min(attempts, 12));
 }

@@ -1,0 +1,149 @@
+// `npm run bench:orders [-- --duration 10 --warm-up 2 --buyers 100 --pool 32 --skus 1000]`
+//
+// Orders placed and paid with the wallet per second, on PostgreSQL + Redis + RabbitMQ, the
+// whole platform running as `flashmart start --role all` runs it (relay, consumers, jobs),
+// with `buyers` concurrent buyers each in a closed loop: place an order of one unit through
+// the placement saga (reserve stock → create order), then pay it from the wallet.
+//   spread  each order picks one SKU at random out of `skus`
+//   hot     every order buys the same SKU
+// Calls go through the modules' doors (no HTTP: bench:http measures that layer). Afterwards
+// the relay drains the outbox and `flashmart audit` (I1 stock, I3 ledger) must be clean.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { auditChecks, startApp, type RunningApp } from '../src/app.js';
+import { runAudit } from '../src/platform/audit.js';
+import { inTransaction } from '../src/platform/db/index.js';
+import { createTestEnvironment } from '../test/support/harness.js';
+import { load, positiveInt, printTable, say, stopOnInterrupt, wasInterrupted, type Call, type Row } from './bench-kit.js';
+import { CURRENCY, USER_FUNDS, forEachLimited, recharge } from './wallet-setup.js';
+
+const TARGETS = { spread: 2_000, hot: 1_000 } as const;
+const STOCK_PER_SKU = 10_000_000;
+
+type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number };
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      'warm-up': { type: 'string', default: '2' },
+      buyers: { type: 'string', default: '100' },
+      pool: { type: 'string', default: '32' },
+      skus: { type: 'string', default: '1000' },
+    },
+  });
+  return {
+    duration: positiveInt(values.duration, '--duration'),
+    warmUp: positiveInt(values['warm-up'], '--warm-up', 0),
+    buyers: positiveInt(values.buyers, '--buyers'),
+    pool: positiveInt(values.pool, '--pool'),
+    skus: positiveInt(values.skus, '--skus'),
+  };
+}
+
+interface BenchData {
+  buyers: string[];
+  spreadSkus: string[];
+  hotSku: string;
+}
+
+/** A seller with `skuCount` SKUs (100 per product) plus one hot SKU, and funded buyers, all through the modules' doors. */
+async function prepare(app: RunningApp, options: Options): Promise<BenchData> {
+  const { modules } = app;
+  const db = app.platform.database.db;
+  const seller = randomUUID();
+  const buyers = Array.from({ length: options.buyers }, () => randomUUID());
+  await inTransaction(db, async (tx) => {
+    for (const userId of [seller, ...buyers]) await modules.wallet.openUserAccounts(tx, userId);
+  });
+  await forEachLimited(buyers, 16, (userId) => recharge(modules, db, userId, USER_FUNDS));
+  const spreadSkus: string[] = [];
+  for (let p = 0; p * 100 < options.skus; p++) {
+    const count = Math.min(100, options.skus - p * 100);
+    const product = await modules.catalog.createProduct(seller, {
+      title: `Bench product ${p}`,
+      skus: Array.from({ length: count }, (_, i) => ({ name: `variant ${i}`, price: { amount: 100 + ((p * 100 + i) % 9_900), currency: CURRENCY }, stock: STOCK_PER_SKU })),
+    });
+    spreadSkus.push(...product.skus.map((s) => s.id));
+  }
+  const hot = await modules.catalog.createProduct(seller, { title: 'Bench hot product', skus: [{ price: { amount: 999, currency: CURRENCY }, stock: STOCK_PER_SKU }] });
+  const hotSku = hot.skus[0]?.id;
+  if (!hotSku) throw new Error('the hot product has no SKU');
+  return { buyers, spreadSkus, hotSku };
+}
+
+/** Buyer `i` of the loop places one unit of a SKU and pays it from the wallet. */
+function orderCall(app: RunningApp, data: BenchData, pickSku: () => string): Call {
+  let next = 0;
+  return async () => {
+    const buyerId = data.buyers[next++ % data.buyers.length] ?? '';
+    const orderId = await app.modules.placement.place({ buyerId, items: [{ skuId: pickSku(), quantity: 1 }], shippingAddress: null });
+    await app.modules.orders.pay({ userId: buyerId, isAdmin: false }, orderId, 'wallet');
+  };
+}
+
+async function outboxDrained(app: RunningApp, timeoutMs: number): Promise<number> {
+  const db = app.platform.database.db;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await sql<{ n: number }>`select count(*)::int as n from platform_outbox`.execute(db);
+    const waiting = row.rows[0]?.n ?? 0;
+    if (waiting === 0 || Date.now() > deadline) return waiting;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function run(app: RunningApp, options: Options): Promise<boolean> {
+  let began = performance.now();
+  const data = await prepare(app, options);
+  say(`setup: ${options.buyers} buyers funded, ${data.spreadSkus.length} + 1 SKUs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  const rows: Row[] = [];
+  const scenarios: [string, 'spread' | 'hot', () => string][] = [
+    [`spread (1 of ${data.spreadSkus.length} SKUs per order)`, 'spread', () => data.spreadSkus[Math.floor(Math.random() * data.spreadSkus.length)] ?? ''],
+    ['hot (every order the same SKU)', 'hot', () => data.hotSku],
+  ];
+  for (const [scenario, key, pick] of scenarios) {
+    say(`${key}: measuring...`);
+    await sql`analyze`.execute(app.platform.database.db);
+    const call = orderCall(app, data, pick);
+    if (options.warmUp > 0) await load(options.buyers, options.warmUp, `${key}:warm-up`, call);
+    rows.push({ scenario, outcome: await load(options.buyers, options.duration, key, call), target: TARGETS[key] });
+  }
+  printTable(rows, 'orders/s', 'refused');
+  began = performance.now();
+  const waiting = await outboxDrained(app, 120_000);
+  say(`\noutbox drained by the relay in ${((performance.now() - began) / 1000).toFixed(1)} s${waiting > 0 ? ` (${waiting} still waiting)` : ''}`);
+  began = performance.now();
+  const report = await runAudit(auditChecks(app.platform, app.modules));
+  say(`audit (${((performance.now() - began) / 1000).toFixed(1)} s):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
+  return report.ok;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  say(
+    `orders on PostgreSQL + Redis + RabbitMQ (role all): ${options.buyers} buyers, pool ${options.pool}, ` +
+      `${options.warmUp} s warm-up + ${options.duration} s per scenario, node ${process.version}, ${os.cpus().length} CPUs`,
+  );
+  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool) });
+  let app: RunningApp | undefined;
+  try {
+    app = await startApp(environment.config, { listen: false });
+    if (!(await run(app, options))) process.exitCode = 1;
+  } finally {
+    await app?.close();
+    await environment.dispose();
+  }
+}
+
+stopOnInterrupt();
+main().then(
+  () => process.exit(process.exitCode ?? (wasInterrupted() ? 130 : 0)),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
