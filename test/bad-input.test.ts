@@ -80,6 +80,17 @@ for (const mode of MODES) {
       assert.equal((await api.get('/api/v1/me', { token: user.accessToken })).status, 200);
     });
 
+    it('NUL characters (which PostgreSQL text cannot hold) → 400, in a body, a key or the URL', async () => {
+      const before = await counts();
+      assertProblem(await api.post('/api/v1/auth/register', { raw: '{"username":"nul\\u0000one","password":"correct horse battery"}' }), 400, 'validation_failed');
+      assertProblem(await api.post('/api/v1/auth/register', { raw: '{"username":"nulkey","password":"correct horse battery","a\\u0000":1}' }), 400, 'validation_failed');
+      assertProblem(await api.get('/api/v1/products?q=%00'), 400, 'validation_failed');
+      assertProblem(await api.get('/api/v1/products/%00'), 400, 'validation_failed');
+      assert.equal(await counts(), before);
+      // The text "\u0000" written out (an escaped backslash) is ordinary text.
+      assert.equal((await api.get('/api/v1/products?q=%5Cu0000')).status, 200);
+    });
+
     it('a 3 MB body → 413 payload_too_large', async () => {
       const before = await counts();
       const huge = JSON.stringify({ username: 'huge_one', password: 'x'.repeat(3 * 1024 * 1024) });
