@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { inTransaction, type Db, type Tx } from '../db/index.js';
+import { ItemFailed, createGroupCommit, inTransaction, succeeded, type Db, type Tx } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
 import type { BusMessage, EventMap, Topic } from './events.js';
 import type { DeadLetterStore } from './in-process.js';
@@ -14,31 +14,49 @@ export type EventHandlers = { [T in Topic]?: EventHandler<T> };
  * transaction as the handler's effects, so a redelivered message is acknowledged and skipped.
  */
 export function createBus(db: Db, transport: Transport, logger: Logger, metrics: Metrics) {
-  async function handleOnce(group: string, handlers: EventHandlers, wire: WireMessage): Promise<void> {
-    const handler = handlers[wire.topic as Topic] as EventHandler<Topic> | undefined;
-    if (!handler) return;
-    const handled = await inTransaction(db, async (tx) => {
+  /**
+   * A group's messages that arrive together (RabbitMQ hands a consumer up to its prefetch at
+   * once) are handled in one transaction: one inbox statement for all, then each fresh one's
+   * handler. If any handler fails, the batch rolls back and each message is handled alone, so
+   * only the failing one is retried or dead-lettered.
+   */
+  function handlerFor(group: string, handlers: EventHandlers) {
+    return createGroupCommit<WireMessage, boolean>(db, { maxBatch: 64 }, async (tx, messages) => {
       const fresh = await tx
         .insertInto('platform_inbox')
-        .values({ consumer_group: group, message_id: wire.id })
+        .values(messages.map((m) => ({ consumer_group: group, message_id: m.id })))
         .onConflict((oc) => oc.doNothing())
         .returning('message_id')
-        .executeTakeFirst();
-      if (!fresh) return false;
-      const message = wire as BusMessage<Topic>;
-      await handler(tx, message.payload, message);
-      return true;
+        .execute();
+      const todo = new Set(fresh.map((row) => row.message_id));
+      const outcomes = [];
+      for (const [index, wire] of messages.entries()) {
+        const handle = todo.delete(wire.id); // a message twice in one batch is handled once
+        if (handle) {
+          const message = wire as BusMessage<Topic>;
+          const handler = handlers[message.topic] as EventHandler<Topic> | undefined;
+          try {
+            if (handler) await handler(tx, message.payload, message);
+          } catch (error) {
+            throw new ItemFailed(index, error); // the others are handled again without it
+          }
+        }
+        outcomes.push(succeeded(handle));
+      }
+      return outcomes;
     });
-    metrics.messagesHandled.inc({ group, outcome: handled ? 'handled' : 'duplicate' });
   }
 
   return {
     /** Subscribes a consumer group to the topics it has handlers for. */
     async subscribe(group: string, handlers: EventHandlers): Promise<void> {
       const topics = Object.keys(handlers);
+      const inbox = handlerFor(group, handlers);
       await transport.consume(group, topics, async (wire) => {
+        if (!handlers[wire.topic as Topic]) return;
         try {
-          await handleOnce(group, handlers, wire);
+          const handled = await inbox.submit(wire);
+          metrics.messagesHandled.inc({ group, outcome: handled ? 'handled' : 'duplicate' });
         } catch (error) {
           metrics.messagesHandled.inc({ group, outcome: 'failed' });
           logger.warn({ err: error, group, messageId: wire.id, topic: wire.topic }, 'event handler failed');

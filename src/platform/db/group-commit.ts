@@ -13,6 +13,19 @@ export const refused = <O>(error: Error): Outcome<O> => ({ ok: false, error });
  */
 export type BatchWriter<I, O> = (tx: Tx, items: I[]) => Promise<Outcome<O>[]>;
 
+/**
+ * Thrown by a batch writer when one item's work failed in a way that aborts the transaction
+ * (a failing handler): that item gets `cause`, the others are written again without it.
+ */
+export class ItemFailed extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(`item ${index} of the batch failed`);
+  }
+}
+
 export interface GroupCommitOptions {
   /** Most items in one transaction. */
   maxBatch: number;
@@ -51,17 +64,22 @@ export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions, wri
     try {
       settle([entry], await inTransaction(db, (tx) => write(tx, [entry.item])));
     } catch (error) {
-      entry.reject(error);
+      entry.reject(error instanceof ItemFailed ? error.cause : error);
     }
   }
 
   async function writeBatch(batch: Waiting<I, O>[]): Promise<void> {
+    if (batch.length === 0) return;
     if (batch.length === 1 && batch[0]) return writeAlone(batch[0]);
     let outcomes: Outcome<O>[];
     try {
       outcomes = await inTransaction(db, (tx) => write(tx, batch.map((entry) => entry.item)), { attempts: 1 });
-    } catch {
-      await Promise.all(batch.map(writeAlone));
+    } catch (error) {
+      const failed = error instanceof ItemFailed ? batch[error.index] : undefined;
+      if (error instanceof ItemFailed && failed) {
+        failed.reject(error.cause);
+        await writeBatch(batch.filter((entry) => entry !== failed));
+      } else await Promise.all(batch.map(writeAlone));
       return;
     }
     settle(batch, outcomes);
