@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     `orders on PostgreSQL + Redis + RabbitMQ (role all): ${options.buyers} buyers, pool ${options.pool}, ` +
       `${options.warmUp} s warm-up + ${options.duration} s per scenario, node ${process.version}, ${os.cpus().length} CPUs`,
   );
-  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool) });
+  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool), FLASHMART_ROLE: process.env.BENCH_ROLE ?? 'all' });
   let app: RunningApp | undefined;
   try {
     app = await startApp(environment.config, { listen: false });

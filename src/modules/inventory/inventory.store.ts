@@ -99,9 +99,12 @@ export async function endReservations(
       returning order_id, sku_id, quantity
     ), totals as (
       select sku_id, sum(quantity)::int as quantity from ended group by sku_id
+    ), locked as (
+      -- in SKU order, as reservations lock them: two batches never wait on each other crosswise
+      select s.sku_id from inventory_stock s where s.sku_id in (select sku_id from totals) order by s.sku_id for update
     ), moved as (
       update inventory_stock s set available = s.available + ${availableSign} * t.quantity, reserved = s.reserved + ${reservedSign} * t.quantity, updated_at = now()
-      from totals t where s.sku_id = t.sku_id
+      from totals t join locked l on l.sku_id = t.sku_id where s.sku_id = t.sku_id
       returning s.sku_id
     ), logged as (
       insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)

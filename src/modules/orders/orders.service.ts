@@ -90,12 +90,13 @@ export function createOrdersService(deps: OrdersDeps) {
     );
     await payments.cancelPendingIntents(tx, ORDER_PURPOSE, paidIds);
     await publishEvents(tx, 'order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })));
+    const items = await store.itemsOf(tx, paidIds);
+    // Hot rows last: the SKUs' stock, then the buyers' and escrow balances, held until the commit.
     await inventory.consume(tx, paidIds);
     await wallet.payManyToEscrow(
       tx,
       paid.map((row, i) => ({ userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, reference: `payment:${intentIds[i] ?? ''}`, escrowKey: row.id })),
     );
-    const items = await store.itemsOf(tx, paidIds);
     for (const row of paid) {
       const i = chosen.get(row.id);
       if (i !== undefined) outcomes.set(i, succeeded(toOrder(row, items.filter((item) => item.order_id === row.id))));
@@ -183,7 +184,9 @@ export function createOrdersService(deps: OrdersDeps) {
 
     async cancel(caller: Caller, id: string): Promise<Order> {
       return inTransaction(db, async (tx) => {
-        const row = await apply(tx, await orderFor(tx, caller, id, 'cancel'), 'cancel', caller.userId, { cancel_reason: 'buyer_cancelled' });
+        const order = await orderFor(tx, caller, id, 'cancel');
+        await payments.lockPendingIntents(tx, ORDER_PURPOSE, [id]); // intents before the order, as a webhook does
+        const row = await apply(tx, order, 'cancel', caller.userId, { cancel_reason: 'buyer_cancelled' });
         await cancelled(tx, row, 'buyer_cancelled');
         return view(tx, row);
       });
@@ -191,6 +194,7 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Job: an order unpaid at its deadline is cancelled; a paid one is left alone. */
     async expire(tx: Tx, id: string): Promise<void> {
+      await payments.lockPendingIntents(tx, ORDER_PURPOSE, [id]); // intents before the order, as a webhook does
       const row = await store.transition(tx, id, 'expire', null, { cancel_reason: 'payment_timeout' });
       if (row) await cancelled(tx, row, 'payment_timeout');
     },

@@ -132,6 +132,11 @@ export async function startSagas(db: Executor, sagas: { id: string; buyerId: str
   await db.insertInto('orders_sagas').values(sagas.map((saga) => ({ id: saga.id, buyer_id: saga.buyerId, step, failure: null }))).execute();
 }
 
+/** Removes sagas whose first step was refused in the same transaction (nothing to compensate). */
+export async function deleteSagas(db: Executor, ids: string[]): Promise<void> {
+  await db.deleteFrom('orders_sagas').where('id', 'in', ids).where('status', '=', 'running').execute();
+}
+
 /** Moves a running saga on (false when it is no longer running: a worker compensated it). */
 export async function advanceSaga(db: Executor, id: string, step: string): Promise<boolean> {
   const row = await db.updateTable('orders_sagas').set({ step, updated_at: new Date() }).where('id', '=', id).where('status', '=', 'running').returning('id').executeTakeFirst();

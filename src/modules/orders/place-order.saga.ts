@@ -87,8 +87,10 @@ export function createPlacementSaga(deps: SagaDeps) {
 
   /** Step 1: the saga's record and the stock reservation, in one transaction. */
   const reserveStock = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
+    // The saga rows first: the stock rows, which every placement of a hot SKU wants, are locked last.
+    await store.startSagas(tx, orders.map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
     const short = await inventory.reserveEach(tx, orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })));
-    await store.startSagas(tx, orders.filter((o) => !short.has(o.id)).map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
+    if (short.size > 0) await store.deleteSagas(tx, [...short]);
     return orders.map((o) => (short.has(o.id) ? refused(new AppError('insufficient_stock', 'not enough stock for this order')) : succeeded(undefined)));
   });
 

@@ -121,6 +121,14 @@ export function createPaymentsService(options: PaymentsOptions) {
       return (await store.transitionIntent(tx, intentId, 'cancelled', 'cancelled by the platform', ['pending'])) !== undefined;
     },
 
+    /**
+     * Locks the pending intents of these references. A purpose that will cancel them calls this
+     * before locking its own rows: a webhook locks the intent first too, so the two never deadlock.
+     */
+    async lockPendingIntents(tx: Tx, purpose: string, references: string[]): Promise<void> {
+      await store.lockPendingIntents(tx, purpose, references);
+    },
+
     /** Cancels every pending intent of these references of one purpose (orders paid another way, or cancelled). */
     async cancelPendingIntents(tx: Tx, purpose: string, references: string[]): Promise<number> {
       return store.cancelPendingIntents(tx, purpose, references, 'cancelled by the platform');

@@ -85,6 +85,12 @@ export async function insertSettledIntents(db: Executor, intents: Omit<Intent, '
     .execute();
 }
 
+/** Locks the pending intents of these references (in id order), as a webhook locks an intent before its purpose's rows. */
+export async function lockPendingIntents(db: Executor, purpose: string, references: string[]): Promise<void> {
+  if (references.length === 0) return;
+  await db.selectFrom('payments_intents').select('id').where('purpose', '=', purpose).where('reference', 'in', references).where('status', '=', 'pending').orderBy('id').forUpdate().execute();
+}
+
 /** Cancels the pending intents of these references in one statement (with their history). */
 export async function cancelPendingIntents(db: Executor, purpose: string, references: string[], note: string): Promise<number> {
   if (references.length === 0) return 0;
