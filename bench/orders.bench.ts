@@ -1,7 +1,8 @@
-// `npm run bench:orders [-- --duration 10 --warm-up 2 --buyers 100 --pool 32 --skus 1000]`
+// `npm run bench:orders [-- --duration 10 --warm-up 2 --buyers 100 --pool 32 --skus 1000 --role all|api]`
 //
 // Orders placed and paid with the wallet per second, on PostgreSQL + Redis + RabbitMQ, the
-// whole platform running as `flashmart start --role all` runs it (relay, consumers, jobs),
+// whole platform running as `flashmart start --role all` runs it (relay, consumers, jobs; with
+// `--role api` those are off while measuring, as on an api process, and the outbox waits),
 // with `buyers` concurrent buyers each in a closed loop: place an order of one unit through
 // the placement saga (reserve stock → create order), then pay it from the wallet.
 //   spread  each order picks one SKU at random out of `skus`
@@ -23,7 +24,7 @@ import { CURRENCY, USER_FUNDS, forEachLimited, recharge } from './wallet-setup.j
 const TARGETS = { spread: 2_000, hot: 1_000 } as const;
 const STOCK_PER_SKU = 10_000_000;
 
-type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number };
+type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number; role: 'all' | 'api' };
 
 function readOptions(): Options {
   const { values } = parseArgs({
@@ -33,14 +34,17 @@ function readOptions(): Options {
       buyers: { type: 'string', default: '100' },
       pool: { type: 'string', default: '32' },
       skus: { type: 'string', default: '1000' },
+      role: { type: 'string', default: 'all' },
     },
   });
+  if (values.role !== 'all' && values.role !== 'api') throw new Error(`--role must be all or api, got "${values.role}"`);
   return {
     duration: positiveInt(values.duration, '--duration'),
     warmUp: positiveInt(values['warm-up'], '--warm-up', 0),
     buyers: positiveInt(values.buyers, '--buyers'),
     pool: positiveInt(values.pool, '--pool'),
     skus: positiveInt(values.skus, '--skus'),
+    role: values.role,
   };
 }
 
@@ -114,8 +118,10 @@ async function run(app: RunningApp, options: Options): Promise<boolean> {
   }
   printTable(rows, 'orders/s', 'refused');
   began = performance.now();
-  const waiting = await outboxDrained(app, 120_000);
-  say(`\noutbox drained by the relay in ${((performance.now() - began) / 1000).toFixed(1)} s${waiting > 0 ? ` (${waiting} still waiting)` : ''}`);
+  if (options.role === 'all') {
+    const waiting = await outboxDrained(app, 120_000);
+    say(`\noutbox drained by the relay in ${((performance.now() - began) / 1000).toFixed(1)} s${waiting > 0 ? ` (${waiting} still waiting)` : ''}`);
+  } else say(`\n${await outboxDrained(app, 0)} events wait in the outbox for a worker (none runs in --role api)`);
   began = performance.now();
   const report = await runAudit(auditChecks(app.platform, app.modules));
   say(`audit (${((performance.now() - began) / 1000).toFixed(1)} s):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
@@ -125,10 +131,10 @@ async function run(app: RunningApp, options: Options): Promise<boolean> {
 async function main(): Promise<void> {
   const options = readOptions();
   say(
-    `orders on PostgreSQL + Redis + RabbitMQ (role all): ${options.buyers} buyers, pool ${options.pool}, ` +
+    `orders on PostgreSQL + Redis + RabbitMQ (role ${options.role}${options.role === 'api' ? ': no relay, consumers or jobs while measuring' : ''}): ${options.buyers} buyers, pool ${options.pool}, ` +
       `${options.warmUp} s warm-up + ${options.duration} s per scenario, node ${process.version}, ${os.cpus().length} CPUs`,
   );
-  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool), FLASHMART_ROLE: process.env.BENCH_ROLE ?? 'all' });
+  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool), FLASHMART_ROLE: options.role });
   let app: RunningApp | undefined;
   try {
     app = await startApp(environment.config, { listen: false });

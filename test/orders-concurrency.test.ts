@@ -261,7 +261,8 @@ for (const mode of MODES) {
         assert.equal(res.body.status, 'paid');
       }
       assert.equal(await shop.publicStock(productId), 0);
-      assert.deepEqual(await shop.stockRow(skuId), { available: 0, reserved: 0 }, 'sold: nothing reserved, nothing back on sale');
+      // Paid, not yet shipped: the units stay reserved for these orders until they leave the warehouse.
+      assert.deepEqual(await shop.stockRow(skuId), { available: 0, reserved: 3 }, 'paid: still reserved until shipped, nothing back on sale');
       for (const buyer of buyers) {
         const isWinner = winners.some((w) => w.buyer === buyer);
         assert.equal(await available(ctx.api, buyer.accessToken, CNY), isWinner ? 4000 : 5000, `wallet of ${buyer.user.username}`);
@@ -359,7 +360,7 @@ for (const mode of MODES) {
       for (const order of finals.values()) assert.equal(held.get(order.id), order.status === 'paid' ? order.total.amount : 0, `escrow of order ${order.id}`);
 
       const paidUnits = sum(paidOrders.map((o) => o.items[0]?.quantity ?? 0));
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: 0 }, 'paid units sold, cancelled units back');
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: paidUnits }, 'paid units reserved until shipped, cancelled units back');
 
       const bookings = await shop.bookingsOf([...finals.keys()]);
       const intents = await shop.intentsOf([...finals.keys()]);
@@ -403,11 +404,12 @@ for (const mode of MODES) {
         const released = await shop.db().selectFrom('inventory_reservations').select(['status']).where('order_id', '=', order.id).execute();
         assert.deepEqual(
           released.map((r) => r.status),
-          [paid ? 'consumed' : 'released'],
+          [paid ? 'held' : 'released'],
         );
       }
-      const sold = await shop.db().selectFrom('inventory_reservations').select(['quantity']).where('sku_id', '=', skuId).where('status', '=', 'consumed').execute();
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - sum(sold.map((r) => r.quantity)), reserved: 0 });
+      const kept = await shop.db().selectFrom('inventory_reservations').select(['quantity']).where('sku_id', '=', skuId).where('status', '=', 'held').execute();
+      const keptUnits = sum(kept.map((r) => r.quantity));
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - keptUnits, reserved: keptUnits });
       await assertAuditClean(ctx.t);
     });
 
@@ -432,7 +434,7 @@ for (const mode of MODES) {
         assert.equal(await available(ctx.api, buyer.accessToken, CNY), isPoor ? 900 : 4000);
         assert.equal((await shop.intentsOf([order.id])).get(order.id)?.length, isPoor ? 0 : 1, 'a refused payment leaves no intent');
       }
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - everyone.length, reserved: poor.length }, 'paid units sold, unpaid ones still reserved');
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - everyone.length, reserved: everyone.length }, 'paid and unpaid units alike reserved until shipped');
       const bookings = await shop.bookingsOf(answers.map((a) => a.order.id));
       for (const { buyer, order } of answers) assert.deepEqual(Object.fromEntries(bookings.get(order.id) ?? []), poor.includes(buyer) ? {} : { payment: 1 });
       await assertAuditClean(ctx.t);
@@ -442,7 +444,7 @@ for (const mode of MODES) {
       const second = await Promise.all(answers.filter((a) => poor.includes(a.buyer)).map((a) => shop.payWithWallet(a.buyer, a.order.id)));
       for (const res of second) assert.equal(res.status, 200, res.text);
       for (const buyer of poor) assert.equal(await available(ctx.api, buyer.accessToken, CNY), 400);
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - everyone.length, reserved: 0 });
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - everyone.length, reserved: everyone.length });
       await assertAuditClean(ctx.t);
     });
 
@@ -538,7 +540,7 @@ for (const mode of MODES) {
         assert.equal(await available(ctx.api, buyer.accessToken, CNY), walletRefunds.get(buyer.user.id) ?? 0, `wallet of ${buyer.user.username}: charged nothing outside the provider`);
       }
       assert.equal(await available(ctx.api, seller.accessToken, CNY), 0);
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: 0 });
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: paidUnits });
       await assertAuditClean(ctx.t);
     });
 
@@ -700,7 +702,7 @@ for (const mode of MODES) {
         assert.equal(held.get(order.id), order.status === 'paid' ? order.total.amount : 0);
       }
       const paidUnits = sum(paid.map((o) => o.items[0]?.quantity ?? 0));
-      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: 0 }, 'expired units back on sale, paid ones sold');
+      assert.deepEqual(await shop.stockRow(skuId), { available: initialStock - paidUnits, reserved: paidUnits }, 'expired units back on sale, paid ones reserved until shipped');
       await assertAuditClean(ctx.t);
     });
   });

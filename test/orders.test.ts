@@ -253,7 +253,13 @@ for (const mode of MODES) {
       assert.equal(paid.paymentMethod, 'wallet');
       assert.ok(paid.paidAt);
       assert.equal(await available(api, buyer.token, 'CNY'), 100_000 - 4498, 'the buyer paid the total');
-      assert.deepEqual(await s.stocks(product.id), [8, 2], 'the reservation is sold, not returned');
+      assert.deepEqual(await s.stocks(product.id), [8, 2], 'the reservation is kept, not returned');
+      const reservation = async () =>
+        (await ctx.t.app.platform.database.db.selectFrom('inventory_reservations').select(['status']).where('order_id', '=', placed.id).execute()).map((r) => r.status);
+      const reserved = async () =>
+        (await ctx.t.app.platform.database.db.selectFrom('inventory_stock').select(['reserved']).where('sku_id', 'in', product.skus.map((k) => k.id)).execute()).reduce((n, r) => n + Number(r.reserved), 0);
+      assert.deepEqual(await reservation(), ['held', 'held'], 'paid: the units stay reserved until they ship');
+      assert.equal(await reserved(), 3);
       await waitFor('points for the paid order', async () => ((await getWallet(api, buyer.token)).points === 44 ? true : undefined), 10_000);
 
       const shipped = await s.ok(seller, placed.id, 'ship', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF1234567890' });
@@ -261,6 +267,9 @@ for (const mode of MODES) {
       assert.equal(shipped.trackingNumber, 'SF1234567890');
       assert.ok(shipped.shippedAt);
       assert.equal(await available(api, seller.token, 'CNY'), 0, 'the seller is not paid before receipt');
+      assert.deepEqual(await reservation(), ['consumed', 'consumed'], 'shipped: the reservations are consumed');
+      assert.equal(await reserved(), 0);
+      assert.deepEqual(await s.stocks(product.id), [8, 2], 'and nothing comes back on sale');
 
       const completed = await s.ok(buyer, placed.id, 'confirm-receipt', 'completed');
       assert.ok(completed.completedAt);

@@ -44,7 +44,9 @@ async function reserveEach(tx: Executor, orders: { orderId: string; items: Reser
 }
 
 /**
- * Stock per SKU (available + reserved), reservations tied to an order and ended exactly once
+ * Stock per SKU: `available` to sell, `reserved` for orders whose goods have not left the
+ * warehouse (placed and not yet shipped: paying changes nothing here). Reservations are tied
+ * to an order and ended exactly once
  * (guarded by their status), and a log row for every change. Every method joins the caller's
  * transaction: inventory moves with the business change that causes it.
  */
@@ -74,19 +76,17 @@ export function createInventoryService() {
       if (refused.size > 0) throw new AppError('insufficient_stock', 'not enough stock for this order');
     },
 
-    /** Gives the orders' held quantities back (cancelled, expired, saga compensation). Safe to run twice or when nothing was reserved. */
+    /**
+     * Gives the orders' held quantities back (cancelled, expired, refunded before shipping, saga
+     * compensation). Safe to run twice or when nothing was reserved.
+     */
     release(tx: Executor, orderIds: string[], reason: string, actorId: string | null = null): Promise<number> {
       return store.endReservations(tx, orderIds, { from: 'held', to: 'released', availableSign: 1, reservedSign: -1, reason }, actorId);
     },
 
-    /** The orders were paid: their held quantities are sold. Once. */
+    /** The orders' goods left the warehouse (shipped): their held quantities are sold. Once. */
     consume(tx: Executor, orderIds: string[]): Promise<number> {
-      return store.endReservations(tx, orderIds, { from: 'held', to: 'consumed', availableSign: 0, reservedSign: -1, reason: 'sold' }, null);
-    },
-
-    /** The order was refunded: what it bought goes back on sale. Once. */
-    restock(tx: Executor, orderId: string, actorId: string | null): Promise<number> {
-      return store.endReservations(tx, [orderId], { from: 'consumed', to: 'returned', availableSign: 1, reservedSign: 0, reason: 'refund' }, actorId);
+      return store.endReservations(tx, orderIds, { from: 'held', to: 'consumed', availableSign: 0, reservedSign: -1, reason: 'shipped' }, null);
     },
 
     async stockLevels(db: Executor, skuIds: string[]): Promise<Map<string, StockLevel>> {

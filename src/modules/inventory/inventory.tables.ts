@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-export type ReservationStatus = 'held' | 'released' | 'consumed' | 'returned';
+export type ReservationStatus = 'held' | 'released' | 'consumed';
 
 export interface InventoryTables {
   inventory_stock: {

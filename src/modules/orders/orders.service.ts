@@ -1,5 +1,5 @@
 import { publishEvent, publishEvents } from '../../platform/bus/index.js';
-import { createGroupCommit, inTransaction, refused, succeeded, type Db, type Executor, type Outcome, type Tx } from '../../platform/db/index.js';
+import { createGroupCommit, inTransaction, refused, succeeded, type BatchWriter, type Db, type Executor, type Outcome, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
 import type { InventoryService } from '../inventory/index.js';
@@ -13,6 +13,8 @@ import * as store from './orders.store.js';
 import type { OrderRow, TransitionFields } from './orders.store.js';
 
 export const ORDER_PURPOSE = 'order';
+/** Wallet payments are group-committed in this many lanes (each a group of escrow shards). */
+const PAY_LANES = 4;
 
 export interface OrdersDeps {
   db: Db;
@@ -72,7 +74,7 @@ export function createOrdersService(deps: OrdersDeps) {
    * A buyer short of funds fails the batch; then each payment is tried alone and only that
    * buyer gets 409 insufficient_funds.
    */
-  const walletPayments = createGroupCommit<{ caller: Caller; orderId: string }, Order>(db, { maxBatch: 200, inFlight: 2 }, async (tx, requests) => {
+  const writeWalletPayments: BatchWriter<{ caller: Caller; orderId: string }, Order> = async (tx, requests) => {
     const rows = new Map((await store.lockOrders(tx, [...new Set(requests.map((r) => r.orderId))])).map((row) => [row.id, row]));
     const outcomes = new Map<number, Outcome<Order>>();
     const chosen = new Map<string, number>();
@@ -91,8 +93,7 @@ export function createOrdersService(deps: OrdersDeps) {
     await payments.cancelPendingIntents(tx, ORDER_PURPOSE, paidIds);
     await publishEvents(tx, 'order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })));
     const items = await store.itemsOf(tx, paidIds);
-    // Hot rows last: the SKUs' stock, then the buyers' and escrow balances, held until the commit.
-    await inventory.consume(tx, paidIds);
+    // The hot rows last: the buyers' and escrow balances, held only until the commit.
     await wallet.payManyToEscrow(
       tx,
       paid.map((row, i) => ({ userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, reference: `payment:${intentIds[i] ?? ''}`, escrowKey: row.id })),
@@ -102,7 +103,9 @@ export function createOrdersService(deps: OrdersDeps) {
       if (i !== undefined) outcomes.set(i, succeeded(toOrder(row, items.filter((item) => item.order_id === row.id))));
     }
     return requests.map((_, i) => outcomes.get(i) ?? refused(new AppError('invalid_state', 'the order cannot be paid now')));
-  });
+  };
+  // One batch in flight per lane of escrow shards: concurrent batches never wait on each other's escrow rows.
+  const payLanes = Array.from({ length: PAY_LANES }, () => createGroupCommit(db, { maxBatch: 200 }, writeWalletPayments));
 
   /** Applies a guarded transition or answers 409 invalid_state with the order's current status. */
   async function apply(tx: Tx, row: OrderRow, action: OrderAction, actorId: string | null, fields?: TransitionFields): Promise<OrderRow> {
@@ -147,7 +150,11 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Wallet: paid when this returns (409 insufficient_funds leaves it untouched). Sandbox: paid when the webhook lands. */
     async pay(caller: Caller, id: string, method: 'wallet' | 'sandbox'): Promise<{ order: Order; payment?: { id: string; payUrl: string } }> {
-      if (method === 'wallet') return { order: await walletPayments.submit({ caller, orderId: id }) };
+      if (method === 'wallet') {
+        const lane = payLanes[wallet.escrowLane(id, PAY_LANES)] ?? payLanes[0];
+        if (!lane) throw new Error('no payment lane');
+        return { order: await lane.submit({ caller, orderId: id }) };
+      }
       return inTransaction(db, async (tx) => {
         const row = await orderFor(tx, caller, id, 'pay', true);
         const error = unpayable(row);
@@ -179,7 +186,6 @@ export function createOrdersService(deps: OrdersDeps) {
       }
       await payments.cancelPendingIntents(tx, ORDER_PURPOSE, [row.id]);
       await publishEvent(tx, 'order.paid', { ...eventOf(row), method: provider });
-      await inventory.consume(tx, [row.id]);
     },
 
     async cancel(caller: Caller, id: string): Promise<Order> {
@@ -205,6 +211,7 @@ export function createOrdersService(deps: OrdersDeps) {
         const row = await apply(tx, await orderFor(tx, caller, id, 'ship'), 'ship', caller.userId, fields);
         const runAt = new Date(Date.now() + deps.autoConfirmDays * 86_400_000);
         await scheduleJob(tx, 'orders.auto-confirm', { orderId: id }, { runAt, key: `orders.auto-confirm:${id}` });
+        await inventory.consume(tx, [id]); // the goods left the warehouse
         await publishEvent(tx, 'order.shipped', { ...eventOf(row), carrier: fields.carrier, trackingNumber: fields.tracking_number });
         return view(tx, row);
       });
@@ -224,11 +231,11 @@ export function createOrdersService(deps: OrdersDeps) {
       if (row) await completed(tx, row, true);
     },
 
-    /** Full refund from `paid`: stock back on sale, money back to the buyer's wallet (booked last). */
+    /** Full refund from `paid` (not shipped): the reserved stock back on sale, the money back to the buyer's wallet (booked last). */
     async refund(caller: Caller, id: string, reason: string | undefined): Promise<Order> {
       return inTransaction(db, async (tx) => {
         const row = await apply(tx, await orderFor(tx, caller, id, 'refund'), 'refund', caller.userId, { refund_reason: reason ?? null });
-        await inventory.restock(tx, id, caller.userId);
+        await inventory.release(tx, [id], 'order_refunded', caller.userId);
         await publishEvent(tx, 'order.refunded', { ...eventOf(row), reason: reason ?? null });
         await wallet.refund(tx, row.buyer_id, { amount: row.total, currency: row.currency }, `order-refund:${id}`, id);
         return view(tx, row);

@@ -1,4 +1,5 @@
 -- Inventory: stock per SKU, reservations tied to orders, and a log row for every change.
+-- `reserved` counts the units of orders whose goods have not left the warehouse yet.
 -- I1: no counter below zero (CHECK), every decrement guarded (`where available >= n`), and
 -- reserved = the sum of live (held) reservations (checked by `flashmart audit`).
 create table inventory_stock (
@@ -15,8 +16,9 @@ create table inventory_reservations (
   order_id uuid not null,
   sku_id uuid not null references inventory_stock (sku_id),
   quantity integer not null check (quantity > 0),
-  -- held → released (order cancelled) | consumed (order paid) → returned (order refunded)
-  status text not null default 'held' check (status in ('held', 'released', 'consumed', 'returned')),
+  -- held from placement until the goods ship → consumed (shipped) | released (cancelled,
+  -- expired, refunded before shipping, or the placement rolled back)
+  status text not null default 'held' check (status in ('held', 'released', 'consumed')),
   created_at timestamptz not null default now(),
   ended_at timestamptz,
   unique (order_id, sku_id)
