@@ -93,16 +93,11 @@ export function rechargeNotification(event: EventMap['recharge.succeeded']): Not
   };
 }
 
-/** The handlers of the `notifications` consumer group; each writes only through the inbox transaction. */
+/** The handlers of the `notifications` consumer group: each batch of events is one insert, in the inbox transaction. */
 export function notificationHandlers(service: NotificationsService): EventHandlers {
-  const notifyAll = async (tx: Tx, inputs: NotificationInput[]): Promise<void> => {
-    // One after the other: queries of one transaction never run concurrently.
-    for (const input of inputs) await service.notify(tx, input);
-  };
-  const order =
-    <T extends keyof OrderTopics>(topic: T) =>
-    (tx: Tx, event: EventMap[T]) =>
-      notifyAll(tx, orderNotifications(topic, event));
+  const order = <T extends keyof OrderTopics>(topic: T) => ({
+    batch: (tx: Tx, events: EventMap[T][]) => service.notifyMany(tx, events.flatMap((event) => orderNotifications(topic, event))),
+  });
   return {
     'order.placed': order('order.placed'),
     'order.paid': order('order.paid'),
@@ -110,6 +105,6 @@ export function notificationHandlers(service: NotificationsService): EventHandle
     'order.completed': order('order.completed'),
     'order.cancelled': order('order.cancelled'),
     'order.refunded': order('order.refunded'),
-    'recharge.succeeded': (tx, event) => notifyAll(tx, [rechargeNotification(event)]),
+    'recharge.succeeded': { batch: (tx, events) => service.notifyMany(tx, events.map(rechargeNotification)) },
   };
 }

@@ -37,6 +37,11 @@ export function createNotificationsService(db: Db) {
       return row && notificationView(row);
     },
 
+    /** Adds many notifications in one statement (a consumer's batch); already used dedupe keys are skipped. */
+    async notifyMany(tx: Executor, inputs: NotificationInput[]): Promise<void> {
+      await store.insertNotifications(tx, inputs);
+    },
+
     /** The user's notifications, newest first; the cursor is the id of the last item of the previous page. */
     async list(userId: string, page: { limit: number; cursor?: string; unreadOnly?: boolean }): Promise<NotificationPage> {
       const beforeId = page.cursor === undefined ? undefined : Number(page.cursor);

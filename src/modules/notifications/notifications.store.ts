@@ -27,6 +27,16 @@ export async function insertNotification(db: Executor, n: NewNotification): Prom
     .executeTakeFirst();
 }
 
+/** Inserts many notifications in one statement; those whose dedupe key exists are skipped. */
+export async function insertNotifications(db: Executor, list: NewNotification[]): Promise<void> {
+  if (list.length === 0) return;
+  await db
+    .insertInto('notifications')
+    .values(list.map((n) => ({ user_id: n.userId, type: n.type, title: n.title, body: n.body, dedupe_key: n.dedupeKey })))
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
 /** A user's notifications, newest first, below `beforeId` when given. */
 export async function listNotifications(db: Executor, userId: string, page: { limit: number; beforeId?: number; unreadOnly: boolean }): Promise<NotificationRow[]> {
   let query = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);

@@ -50,8 +50,8 @@ export function createWalletModule(platform: Platform, payments: PaymentsService
     async registerWorker() {
       // 1 point per whole currency unit of each paid order, once (the inbox drops replays).
       await platform.bus.subscribe('wallet-points', {
-        'order.paid': async (tx, event) => {
-          await service.creditPoints(tx, event.buyerId, event.total, `points:order:${event.orderId}`);
+        'order.paid': {
+          batch: (tx, events) => service.creditPointsMany(tx, events.map((e) => ({ userId: e.buyerId, paid: e.total, reference: `points:order:${e.orderId}` }))),
         },
       });
       platform.jobs.register('wallet.ensure-currency-accounts', async (tx, payload) => {

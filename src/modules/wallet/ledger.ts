@@ -122,6 +122,7 @@ export async function postLedgerMany(tx: Executor, bookings: Booking[]): Promise
   if (bookings.length === 0) return;
   if (!tx.isTransaction) throw new Error('postLedgerMany runs inside the caller\'s transaction');
   for (const booking of bookings) checkBalanced(booking.moves);
+  if (new Set(bookings.map((b) => b.reference)).size !== bookings.length) throw new Error('one ledger batch books each reference once');
   let rows;
   try {
     rows = await insertLedgerBatch(tx, bookings);

@@ -196,6 +196,17 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     release: outOfEscrow('release'),
     /** Escrow → the buyer's available balance. Must run in a transaction. */
     refund,
+    /** Points for many payments in one ledger statement, in the caller's transaction (a consumer's batch). */
+    async creditPointsMany(tx: Tx, credits: { userId: string; paid: Money; reference: string }[]): Promise<void> {
+      const seen = new Set<string>(); // the same payment twice in one batch is credited once
+      const bookings = credits.flatMap(({ userId, paid, reference }) => {
+        const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));
+        if (points <= 0 || seen.has(reference)) return [];
+        seen.add(reference);
+        return [{ reference, type: 'points', moves: transfer(systemAccount('points_issued', POINTS_CURRENCY, reference), userAccount(userId, 'points', POINTS_CURRENCY), points), escrowKey: null }];
+      });
+      await postLedgerMany(tx, bookings);
+    },
     /** 1 point per whole currency unit paid (CNY 12.34 → 12 points, JPY 500 → 500). */
     async creditPoints(tx: Executor, userId: string, paid: Money, reference: string): Promise<LedgerResult | undefined> {
       const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));

@@ -7,7 +7,12 @@ import type { Transport, WireMessage } from './transport.js';
 
 /** A consumer's reaction to one event, run in the transaction that also records it in the inbox. */
 export type EventHandler<T extends Topic> = (tx: Tx, payload: EventMap[T], message: BusMessage<T>) => Promise<void>;
-export type EventHandlers = { [T in Topic]?: EventHandler<T> };
+/**
+ * A reaction to every fresh event of one topic in a batch at once (set-based statements), in
+ * the same transaction as their inbox rows. When it fails, each of them is handled alone.
+ */
+export type BatchEventHandler<T extends Topic> = { batch: (tx: Tx, payloads: EventMap[T][]) => Promise<void> };
+export type EventHandlers = { [T in Topic]?: EventHandler<T> | BatchEventHandler<T> };
 
 /**
  * Consumer side of the bus. Each handled message id is stored in the inbox in the same
@@ -30,19 +35,27 @@ export function createBus(db: Db, transport: Transport, logger: Logger, metrics:
         .execute();
       const todo = new Set(fresh.map((row) => row.message_id));
       const outcomes = [];
+      const batched = new Map<Topic, { batch: (tx: Tx, payloads: unknown[]) => Promise<void>; payloads: unknown[] }>();
       for (const [index, wire] of messages.entries()) {
         const handle = todo.delete(wire.id); // a message twice in one batch is handled once
-        if (handle) {
-          const message = wire as BusMessage<Topic>;
-          const handler = handlers[message.topic] as EventHandler<Topic> | undefined;
-          try {
-            if (handler) await handler(tx, message.payload, message);
-          } catch (error) {
-            throw new ItemFailed(index, error); // the others are handled again without it
-          }
-        }
         outcomes.push(succeeded(handle));
+        if (!handle) continue;
+        const message = wire as BusMessage<Topic>;
+        const handler = handlers[message.topic] as EventHandler<Topic> | { batch: (tx: Tx, payloads: unknown[]) => Promise<void> } | undefined;
+        if (handler && 'batch' in handler) {
+          const entry = batched.get(message.topic) ?? { batch: handler.batch, payloads: [] };
+          entry.payloads.push(message.payload);
+          batched.set(message.topic, entry);
+          continue;
+        }
+        try {
+          if (handler) await handler(tx, message.payload, message);
+        } catch (error) {
+          throw new ItemFailed(index, error); // the others are handled again without it
+        }
       }
+      // A failing batch handler cannot say which event failed it: then each is handled alone.
+      for (const { batch, payloads } of batched.values()) await batch(tx, payloads);
       return outcomes;
     });
   }
