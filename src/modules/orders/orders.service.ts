@@ -13,8 +13,6 @@ import * as store from './orders.store.js';
 import type { OrderRow, TransitionFields } from './orders.store.js';
 
 export const ORDER_PURPOSE = 'order';
-/** Wallet payments are group-committed in this many lanes (each a group of escrow shards). */
-const PAY_LANES = 4;
 
 export interface OrdersDeps {
   db: Db;
@@ -104,8 +102,9 @@ export function createOrdersService(deps: OrdersDeps) {
     }
     return requests.map((_, i) => outcomes.get(i) ?? refused(new AppError('invalid_state', 'the order cannot be paid now')));
   };
-  // One batch in flight per lane of escrow shards: concurrent batches never wait on each other's escrow rows.
-  const payLanes = Array.from({ length: PAY_LANES }, () => createGroupCommit(db, { maxBatch: 200 }, writeWalletPayments));
+  // One batch in flight: the next takes everyone who queued meanwhile (measured best: larger
+  // batches, and no two batches waiting on each other's escrow and balance rows).
+  const walletPayments = createGroupCommit(db, { maxBatch: 200 }, writeWalletPayments);
 
   /** Applies a guarded transition or answers 409 invalid_state with the order's current status. */
   async function apply(tx: Tx, row: OrderRow, action: OrderAction, actorId: string | null, fields?: TransitionFields): Promise<OrderRow> {
@@ -150,11 +149,7 @@ export function createOrdersService(deps: OrdersDeps) {
 
     /** Wallet: paid when this returns (409 insufficient_funds leaves it untouched). Sandbox: paid when the webhook lands. */
     async pay(caller: Caller, id: string, method: 'wallet' | 'sandbox'): Promise<{ order: Order; payment?: { id: string; payUrl: string } }> {
-      if (method === 'wallet') {
-        const lane = payLanes[wallet.escrowLane(id, PAY_LANES)] ?? payLanes[0];
-        if (!lane) throw new Error('no payment lane');
-        return { order: await lane.submit({ caller, orderId: id }) };
-      }
+      if (method === 'wallet') return { order: await walletPayments.submit({ caller, orderId: id }) };
       return inTransaction(db, async (tx) => {
         const row = await orderFor(tx, caller, id, 'pay', true);
         const error = unpayable(row);

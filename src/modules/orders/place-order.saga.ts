@@ -86,7 +86,7 @@ export function createPlacementSaga(deps: SagaDeps) {
   }
 
   /** Step 1: the saga's record and the stock reservation, in one transaction. */
-  const reserveStock = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
+  const reserveStock = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH }, async (tx, orders) => {
     // The saga rows first: the stock rows, which every placement of a hot SKU wants, are locked last.
     await store.startSagas(tx, orders.map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
     const short = await inventory.reserveEach(tx, orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })));
@@ -95,7 +95,7 @@ export function createPlacementSaga(deps: SagaDeps) {
   });
 
   /** Step 3: the orders, their events and expiry jobs; the sagas end completed. */
-  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
+  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH }, async (tx, orders) => {
     const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
     const live = orders.filter((o) => running.has(o.id));
     await store.insertOrders(tx, live);

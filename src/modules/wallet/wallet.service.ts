@@ -4,7 +4,7 @@ import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
 import type { Intent, PaymentProvider, PaymentsService } from '../payments/index.js';
-import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, postLedgerMany, shardOf, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
+import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, postLedgerMany, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
 import * as ledgerStore from './ledger.store.js';
 import * as store from './wallet.store.js';
 import './wallet.events.js';
@@ -164,13 +164,6 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
     capture: intoEscrow('frozen', 'capture'),
     payToEscrow,
-    /**
-     * Which of `lanes` groups of escrow shards holds this order's escrow: payments of different
-     * lanes never lock the same escrow row, so a caller can write one batch per lane at once.
-     */
-    escrowLane(escrowKey: string, lanes: number): number {
-      return shardOf(escrowKey) % lanes;
-    },
     /**
      * Many buyers pay their orders' escrow in one statement, in the caller's transaction (a
      * group commit of payments). All or none: `insufficient_funds` when any buyer is short.
