@@ -94,8 +94,8 @@ export function createPlacementSaga(deps: SagaDeps) {
     return orders.map((o) => (short.has(o.id) ? refused(new AppError('insufficient_stock', 'not enough stock for this order')) : succeeded(undefined)));
   });
 
-  /** Step 3: the orders, their events and expiry jobs; the sagas end completed. */
-  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH }, async (tx, orders) => {
+  /** Step 3: the orders, their events and expiry jobs; the sagas end completed. Two batches may be in flight: they insert new rows and lock only their own sagas. */
+  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
     const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
     const live = orders.filter((o) => running.has(o.id));
     await store.insertOrders(tx, live);
