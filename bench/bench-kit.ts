@@ -9,13 +9,23 @@ export type Call = (reference: string) => Promise<void>;
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let interrupted = false;
-/** Ctrl-C: the callers stop and the caller's finally blocks still clean up. */
-export function stopOnInterrupt(): void {
+
+/**
+ * Runs a benchmark's `main` and exits: 1 when it failed or cleared `ok` (an unclean audit),
+ * 130 when Ctrl-C stopped the callers (its finally blocks still clean up).
+ */
+export function runBench(main: () => Promise<boolean>): void {
   process.once('SIGINT', () => {
     interrupted = true;
   });
+  main().then(
+    (ok) => process.exit(ok ? (interrupted ? 130 : 0) : 1),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
-export const wasInterrupted = () => interrupted;
 
 export function positiveInt(raw: string, flag: string, min = 1): number {
   const value = Number(raw);

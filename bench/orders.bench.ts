@@ -18,7 +18,7 @@ import { auditChecks, startApp, type RunningApp } from '../src/app.js';
 import { runAudit } from '../src/platform/audit.js';
 import { inTransaction } from '../src/platform/db/index.js';
 import { createTestEnvironment } from '../test/support/harness.js';
-import { load, positiveInt, printTable, say, stopOnInterrupt, wasInterrupted, type Call, type Row } from './bench-kit.js';
+import { load, positiveInt, printTable, say, runBench, type Call, type Row } from './bench-kit.js';
 import { CURRENCY, USER_FUNDS, forEachLimited, recharge } from './wallet-setup.js';
 
 const TARGETS = { spread: 2_000, hot: 1_000 } as const;
@@ -128,7 +128,7 @@ async function run(app: RunningApp, options: Options): Promise<boolean> {
   return report.ok;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const options = readOptions();
   say(
     `orders on PostgreSQL + Redis + RabbitMQ (role ${options.role}${options.role === 'api' ? ': no relay, consumers or jobs while measuring' : ''}): ${options.buyers} buyers, pool ${options.pool}, ` +
@@ -138,18 +138,11 @@ async function main(): Promise<void> {
   let app: RunningApp | undefined;
   try {
     app = await startApp(environment.config, { listen: false });
-    if (!(await run(app, options))) process.exitCode = 1;
+    return await run(app, options);
   } finally {
     await app?.close();
     await environment.dispose();
   }
 }
 
-stopOnInterrupt();
-main().then(
-  () => process.exit(process.exitCode ?? (wasInterrupted() ? 130 : 0)),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -20,7 +20,7 @@ import { auditChecks, closePlatform } from '../src/app.js';
 import { runAudit } from '../src/platform/audit.js';
 import type { Platform } from '../src/platform/module.js';
 import { createTestDatabase } from '../test/support/harness.js';
-import { load, positiveInt, printTable, say, stopOnInterrupt, wasInterrupted, type Call, type Outcome, type Row } from './bench-kit.js';
+import { load, positiveInt, printTable, say, runBench, type Call, type Outcome, type Row } from './bench-kit.js';
 import { CURRENCY, openBenchPlatform, prepareLedger, type BenchData } from './wallet-setup.js';
 
 const TARGETS = { spread: 3_000, hot: 1_000 } as const;
@@ -123,7 +123,7 @@ async function run(options: Options, platform: Platform): Promise<boolean> {
   return report.ok;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const options = readOptions();
   say(
     `wallet ledger on PostgreSQL: ${options.callers} callers, pool ${options.pool}, ${options.users} users, ` +
@@ -133,20 +133,11 @@ async function main(): Promise<void> {
   let platform: Platform | undefined;
   try {
     platform = await openBenchPlatform(database.url, options.pool);
-    const clean = await run(options, platform);
-    if (!clean) process.exitCode = 1;
+    return await run(options, platform);
   } finally {
     if (platform) await closePlatform(platform);
     await database.drop();
   }
 }
 
-stopOnInterrupt();
-
-main().then(
-  () => process.exit(process.exitCode ?? (wasInterrupted() ? 130 : 0)),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

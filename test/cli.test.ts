@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createTestDatabase } from './support/harness.js';
 import { servicesEnabled } from './support/services.js';
+import { runFlashmart } from './support/processes.js';
 
-const BIN = fileURLToPath(new URL('../bin/flashmart.mjs', import.meta.url));
 
-function flashmart(args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('the flashmart command line', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flashmart-cli-'));
@@ -33,58 +22,58 @@ describe('the flashmart command line', () => {
       ['FLASHMART_ROLE', 'boss'],
       ['FLASHMART_JWT_SECRET', 'short'],
     ] as const) {
-      const result = flashmart(['start'], { ...embedded, [name]: value });
+      const result = runFlashmart(['start'], { ...embedded, [name]: value });
       assert.equal(result.code, 1, `${name}=${value} must stop the process`);
       const lines = result.stderr.trim().split('\n');
       assert.equal(lines.length, 1, `one line, got: ${result.stderr}`);
       assert.match(lines[0] ?? '', new RegExp(`^flashmart: invalid configuration: ${name} `));
     }
-    const role = flashmart(['start', '--role', 'nope'], embedded);
+    const role = runFlashmart(['start', '--role', 'nope'], embedded);
     assert.equal(role.code, 1);
     assert.match(role.stderr, /--role must be one of/);
   });
 
   it('migrate applies the migrations once', () => {
-    const first = flashmart(['migrate'], embedded);
+    const first = runFlashmart(['migrate'], embedded);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /applied \d+ migration/);
-    const second = flashmart(['migrate'], embedded);
+    const second = runFlashmart(['migrate'], embedded);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /up to date/);
   });
 
   it('admin create reads the password from stdin and is idempotent', () => {
-    const created = flashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], embedded, 'chief-password-1\n');
+    const created = runFlashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], embedded, 'chief-password-1\n');
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /administrator chief created/);
-    const again = flashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], embedded, 'chief-password-1\n');
+    const again = runFlashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], embedded, 'chief-password-1\n');
     assert.equal(again.code, 0);
     assert.match(again.stdout, /already existed/);
-    const short = flashmart(['admin', 'create', '--username', 'tiny', '--password-stdin'], embedded, 'short\n');
+    const short = runFlashmart(['admin', 'create', '--username', 'tiny', '--password-stdin'], embedded, 'short\n');
     assert.equal(short.code, 1);
     assert.match(short.stderr, /8-128 characters/);
   });
 
   it('audit is clean on a healthy database', () => {
-    const audit = flashmart(['audit'], embedded);
+    const audit = runFlashmart(['audit'], embedded);
     assert.equal(audit.code, 0, audit.stdout + audit.stderr);
     assert.match(audit.stdout, /audit clean/);
   });
 
   it('dead-letters lists a group (none here) and insists on a group', () => {
-    const listed = flashmart(['dead-letters', 'list', '--group', 'wallet-points'], embedded);
+    const listed = runFlashmart(['dead-letters', 'list', '--group', 'wallet-points'], embedded);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /0 dead letter\(s\) in wallet-points/);
-    const replayed = flashmart(['dead-letters', 'replay', '--group', 'wallet-points'], embedded);
+    const replayed = runFlashmart(['dead-letters', 'replay', '--group', 'wallet-points'], embedded);
     assert.equal(replayed.code, 0, replayed.stderr);
     assert.match(replayed.stdout, /replayed 0 dead letter/);
-    const usage = flashmart(['dead-letters', 'list'], embedded);
+    const usage = runFlashmart(['dead-letters', 'list'], embedded);
     assert.equal(usage.code, 1);
     assert.match(usage.stderr, /usage: flashmart dead-letters/);
   });
 
   it('an unknown command prints the usage and fails', () => {
-    const result = flashmart(['dance'], embedded);
+    const result = runFlashmart(['dance'], embedded);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /unknown command "dance"/);
   });
@@ -95,19 +84,19 @@ describe('flashmart audit on PostgreSQL reports violations', { skip: servicesEna
     const database = await createTestDatabase();
     try {
       const env = { DATABASE_URL: database.url };
-      assert.equal(flashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], env, 'chief-password-1').code, 0);
-      assert.equal(flashmart(['audit'], env).code, 0);
+      assert.equal(runFlashmart(['admin', 'create', '--username', 'chief', '--password-stdin'], env, 'chief-password-1').code, 0);
+      assert.equal(runFlashmart(['audit'], env).code, 0);
       const pg = await import('pg');
       const client = new pg.default.Client({ connectionString: database.url });
       await client.connect();
       await client.query(`update identity_users set roles = array['admin'] where username = 'chief'`);
-      const broken = flashmart(['audit'], env);
+      const broken = runFlashmart(['audit'], env);
       assert.equal(broken.code, 1);
       assert.match(broken.stdout, /FAIL {2}identity: every user has the role "user"/);
       assert.match(broken.stdout, /1 user\(s\) lack the base role/);
       await client.query(`update identity_users set roles = array['user', 'admin'] where username = 'chief'`);
       await client.end();
-      assert.equal(flashmart(['audit'], env).code, 0);
+      assert.equal(runFlashmart(['audit'], env).code, 0);
     } finally {
       await database.drop();
     }

@@ -6,11 +6,9 @@
  * `flashmart audit` reports precisely.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { sql, type RawBuilder } from 'kysely';
 import { startApp, type RunningApp } from '../src/app.js';
@@ -19,18 +17,9 @@ import { inTransaction, openDatabase, type Db } from '../src/platform/db/index.j
 import { AppError } from '../src/platform/http/index.js';
 import type { Money } from '../src/platform/money/index.js';
 import { MODES, createTestDatabase, startTestApp, type Mode, type TestApp } from './support/harness.js';
+import { runFlashmart } from './support/processes.js';
 
-const BIN = fileURLToPath(new URL('../bin/flashmart.mjs', import.meta.url));
 
-function flashmart(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    input: '',
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface DbError {
   code?: string;
@@ -330,7 +319,7 @@ async function cliAuditScenario(mode: Mode): Promise<void> {
     dispose = async () => fs.rmSync(dataDir, { recursive: true, force: true });
   }
   try {
-    const migrated = flashmart(['migrate'], env);
+    const migrated = runFlashmart(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
     assert.match(migrated.stdout, /applied \d+ migration/);
 
@@ -360,7 +349,7 @@ async function cliAuditScenario(mode: Mode): Promise<void> {
       await app.close();
     }
 
-    const healthy = flashmart(['audit'], env);
+    const healthy = runFlashmart(['audit'], env);
     assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
     for (const check of ['every ledger transaction sums to zero per currency', 'every ledger transaction has two or more postings', 'every account balance equals the sum of its postings', 'no user balance is negative']) {
       assert.match(healthy.stdout, new RegExp(`^ok {4}I3: ${check}$`, 'm'));
@@ -377,7 +366,7 @@ async function cliAuditScenario(mode: Mode): Promise<void> {
       }
     };
     await edit([sql`update wallet_accounts set balance = balance + 1 where id = ${ids.available}`, sql`update wallet_accounts set balance = balance - 7 where id = ${ids.escrow}`]);
-    const broken = flashmart(['audit'], env);
+    const broken = runFlashmart(['audit'], env);
     assert.equal(broken.code, 1, broken.stdout + broken.stderr);
     const report = broken.stdout.split('\n');
     const failAt = report.indexOf('FAIL  I3: every account balance equals the sum of its postings');
@@ -397,7 +386,7 @@ async function cliAuditScenario(mode: Mode): Promise<void> {
     assert.match(broken.stdout, /^audit found violations$/m);
 
     await edit([sql`update wallet_accounts set balance = balance - 1 where id = ${ids.available}`, sql`update wallet_accounts set balance = balance + 7 where id = ${ids.escrow}`]);
-    const repaired = flashmart(['audit'], env);
+    const repaired = runFlashmart(['audit'], env);
     assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
   } finally {
     await dispose();

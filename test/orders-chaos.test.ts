@@ -15,17 +15,13 @@
  *    saga records must all agree, and `flashmart audit` must be clean.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestEnvironment, type TestEnvironment } from './support/harness.js';
-import { http, startFlashmartProcess, type FlashmartProcess } from './support/processes.js';
+import { http, startFlashmartProcess, type FlashmartProcess, pool, runFlashmart, stopProcess } from './support/processes.js';
 import { servicesEnabled } from './support/services.js';
 import { sleep } from './support/test-events.js';
 
-const BIN = fileURLToPath(new URL('../bin/flashmart.mjs', import.meta.url));
 const CURRENCY = 'CNY';
 const BUYERS = 30;
 const INITIAL_STOCK = 200;
@@ -74,30 +70,7 @@ function str(value: unknown, what: string): string {
   return String(value);
 }
 
-/** Runs `work` on every item with at most `limit` at once; `stop()` true leaves the rest unsent. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>, stop: () => boolean = () => false): Promise<(R | undefined)[]> {
-  const results: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && !stop()) {
-        const index = next++;
-        results[index] = await work(items[index] as T, index);
-      }
-    }),
-  );
-  return results;
-}
 
-/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
-async function stopProcess(p: FlashmartProcess): Promise<void> {
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-  try {
-    await p.stop('SIGTERM');
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The error's innermost cause, as a short label (ECONNRESET, UND_ERR_SOCKET …). */
 function causeOf(error: unknown): string {
@@ -480,13 +453,7 @@ describe('orders: processes SIGKILLed mid-placement and mid-expiry (real process
     assert.deepEqual(payments, { paid: final.paid, bad: 0, payment_transactions: final.paid, succeeded_intents: final.paid });
 
     // flashmart audit (I1, I3, I7) against that database.
-    const audit = await promisify(execFile)(process.execPath, [BIN, 'audit'], {
-      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl },
-      timeout: 60_000,
-    }).then(
-      (out) => ({ code: 0, output: out.stdout + out.stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
-    );
+    const audit = runFlashmart(['audit'], { DATABASE_URL: databaseUrl });
     assert.equal(audit.code, 0, audit.output);
     assert.match(audit.output, /audit clean/);
     t.diagnostic(

@@ -9,17 +9,13 @@
  * show each payment credited exactly once.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestEnvironment, type TestEnvironment } from './support/harness.js';
-import { http, startFlashmartProcess, type FlashmartProcess } from './support/processes.js';
+import { http, startFlashmartProcess, type FlashmartProcess, pool, runFlashmart, stopProcess } from './support/processes.js';
 import { servicesEnabled } from './support/services.js';
 import { sleep } from './support/test-events.js';
 
-const BIN = fileURLToPath(new URL('../bin/flashmart.mjs', import.meta.url));
 const USERS = 20;
 const RECHARGES = 60;
 const CURRENCIES = ['CNY', 'USD', 'JPY'] as const;
@@ -54,20 +50,6 @@ function str(value: unknown, what: string): string {
   return String(value);
 }
 
-/** Runs `work` on every item with at most `limit` at once. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T, index);
-      }
-    }),
-  );
-  return results;
-}
 
 async function snapshot(db: pg.Client): Promise<Snapshot> {
   const { rows } = await db.query<Snapshot>(`
@@ -82,15 +64,6 @@ async function snapshot(db: pg.Client): Promise<Snapshot> {
   return row;
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
-async function stopProcess(p: FlashmartProcess): Promise<void> {
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-  try {
-    await p.stop('SIGTERM');
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const skip = servicesEnabled ? false : 'needs real PostgreSQL + Redis + RabbitMQ: run with FLASHMART_TEST_SERVICES=1 (npm test sets it when they answer)';
 
@@ -258,13 +231,7 @@ describe('payments: the worker SIGKILLed while applying sandbox webhooks (real p
     assert.deepEqual(intents.rows, [{ status: 'succeeded', n: RECHARGES }]);
 
     // flashmart audit (I1, I3, I7) against that database.
-    const audit = await promisify(execFile)(process.execPath, [BIN, 'audit'], {
-      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl },
-      timeout: 60_000,
-    }).then(
-      (out) => ({ code: 0, output: out.stdout + out.stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
-    );
+    const audit = runFlashmart(['audit'], { DATABASE_URL: databaseUrl });
     assert.equal(audit.code, 0, audit.output);
     assert.match(audit.output, /audit clean/);
     t.diagnostic(`kills: ${atKill.length}; done after ${elapsed()}`);

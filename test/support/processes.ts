@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -70,4 +70,42 @@ export async function http(method: string, url: string, options: { body?: unknow
   const res = await fetch(url, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Runs `flashmart <args>` to completion (the CLI as an operator runs it); `output` is stdout + stderr. */
+export function runFlashmart(args: string[], env: Record<string, string>, input = ''): { code: number | null; stdout: string; stderr: string; output: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
+export async function stopProcess(p: FlashmartProcess): Promise<void> {
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+  try {
+    await p.stop('SIGTERM');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `work` on every item with at most `limit` at once; `stop()` true leaves the rest unsent (their results undefined). */
+export async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]>;
+export async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>, stop: () => boolean): Promise<(R | undefined)[]>;
+export async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>, stop: () => boolean = () => false): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && !stop()) {
+        const index = next++;
+        results[index] = await work(items[index] as T, index);
+      }
+    }),
+  );
+  return results;
 }

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PageQuery, ProblemSchema, principalOf, strictObject } from '../../platform/http/index.js';
+import { CursorQuery, PageQuery, ProblemSchema, principalOf, strictObject } from '../../platform/http/index.js';
 import { MoneySchema, PositiveMoneySchema } from '../../platform/money/index.js';
-import type { CatalogService } from './catalog.service.js';
+import { PRODUCT_CURSOR, type CatalogService } from './catalog.service.js';
 
 const Id = Type.String({ format: 'uuid' });
 const Title = Type.String({ minLength: 1, maxLength: 200 });
@@ -60,6 +60,7 @@ const ListQuery = strictObject({
   minPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   maxPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   ...PageQuery,
+  cursor: CursorQuery(PRODUCT_CURSOR),
 });
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };

@@ -63,13 +63,7 @@ export interface SkuForSale {
   listed: boolean;
 }
 
-export interface ProductQuery {
-  q?: string;
-  sellerId?: string;
-  categoryId?: string;
-  brandId?: string;
-  minPrice?: number;
-  maxPrice?: number;
+export interface ProductQuery extends Omit<store.ProductFilter, 'listedOnly'> {
   limit: number;
   cursor?: string;
 }
@@ -80,13 +74,13 @@ function referenceGone(error: unknown): never {
   throw error;
 }
 
-/** Search results use an offset cursor (`o<n>`), newest-first lists a keyset one (`s<seq>`). */
+/** Search results use an offset cursor (`o<n>`), newest-first lists a keyset one (`s<seq>`); the route checks the shape. */
+export const PRODUCT_CURSOR = '^[so][0-9]{1,15}$';
+
 function parseCursor(cursor: string | undefined): { afterSeq?: number; offset?: number } {
   if (!cursor) return {};
-  const match = /^([so])([0-9]{1,15})$/.exec(cursor);
-  if (!match) throw new AppError('validation_failed', 'cursor is not one this API returned', { errors: [{ path: '/cursor', message: 'unknown cursor' }] });
-  const value = Number(match[2]);
-  return match[1] === 's' ? { afterSeq: value } : { offset: value };
+  const value = Number(cursor.slice(1));
+  return cursor.startsWith('s') ? { afterSeq: value } : { offset: value };
 }
 
 export function createCatalogService(db: Db, inventory: InventoryService, currencies: string[]) {

@@ -94,7 +94,6 @@ export function createInventoryService() {
       return new Map(levels.map((level) => [level.skuId, level]));
     },
 
-    stockLog: store.stockLog,
   };
 }
 

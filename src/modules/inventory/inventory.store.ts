@@ -120,10 +120,6 @@ export async function stockLevels(db: Executor, skuIds: string[]): Promise<Stock
   return rows.map((r) => ({ skuId: r.sku_id, available: r.available, reserved: r.reserved }));
 }
 
-export async function stockLog(db: Executor, skuId: string, limit: number) {
-  return db.selectFrom('inventory_log').selectAll().where('sku_id', '=', skuId).orderBy('id', 'desc').limit(limit).execute();
-}
-
 // ---- I1 audit queries ----
 
 export async function negativeStock(db: Executor): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
+import { CursorQuery, PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
 import { openEventStream } from './event-stream.js';
 import type { LiveFeed } from './notifications.live.js';
 import type { NotificationsService } from './notifications.service.js';
@@ -37,7 +37,7 @@ export function registerNotificationsRoutes(app: FastifyInstance, notifications:
         tags,
         security,
         summary: "The caller's notifications, newest first (unread=true: only unread ones)",
-        querystring: strictObject({ ...PageQuery, cursor: Type.Optional(Type.String({ pattern: ID_PATTERN })), unread: Type.Optional(Type.Boolean()) }),
+        querystring: strictObject({ ...PageQuery, cursor: CursorQuery(), unread: Type.Optional(Type.Boolean()) }),
         response: { 200: strictObject({ items: Type.Array(NotificationSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problems },
       },
     },

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
+import { CursorQuery, PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
 import type { CartService } from './cart.service.js';
 import { checkout, resolveShipping } from './checkout.js';
 import type { Caller, OrdersService } from './orders.service.js';
@@ -18,7 +18,7 @@ const CheckoutBody = strictObject({
   skuIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100 })),
   coupons: Type.Optional(Type.Array(strictObject({ sellerId: Uuid, code: CouponCode }), { maxItems: 100 })),
 });
-const ListQuery = strictObject({ role: Type.Optional(Type.Union([Type.Literal('buyer'), Type.Literal('seller')])), status: Type.Optional(OrderStatusSchema), ...PageQuery });
+const ListQuery = strictObject({ role: Type.Optional(Type.Union([Type.Literal('buyer'), Type.Literal('seller')])), status: Type.Optional(OrderStatusSchema), ...PageQuery, cursor: CursorQuery() });
 const OrderPage = strictObject({ items: Type.Array(OrderSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 const params = strictObject({ id: Uuid });
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
@@ -31,11 +31,6 @@ function callerOf(request: FastifyRequest): Caller {
   return { userId: principal.userId, isAdmin: principal.roles.includes('admin') };
 }
 
-function seqCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^[0-9]{1,15}$/.test(cursor)) throw new AppError('validation_failed', 'cursor is not one this API returned', { errors: [{ path: '/cursor', message: 'unknown cursor' }] });
-  return Number(cursor);
-}
 
 /** API.md "Orders", plus checkout of the cart. */
 export function registerOrdersRoutes(app: FastifyInstance, deps: { orders: OrdersService; saga: PlacementSaga; cart: CartService; logger: Logger }): void {
@@ -65,7 +60,7 @@ export function registerOrdersRoutes(app: FastifyInstance, deps: { orders: Order
     async (request) => {
       const { userId } = principalOf(request);
       const { role = 'buyer', status, limit = 20, cursor } = request.query;
-      return orders.list({ ...(role === 'buyer' ? { buyerId: userId } : { sellerId: userId }), ...(status && { status }) }, limit, seqCursor(cursor));
+      return orders.list({ ...(role === 'buyer' ? { buyerId: userId } : { sellerId: userId }), ...(status && { status }) }, limit, cursor === undefined ? undefined : Number(cursor));
     },
   );
 

@@ -84,17 +84,15 @@ export function createOrdersService(deps: OrdersDeps) {
     });
     const paid = await store.transitionMany(tx, [...chosen.keys()], 'pay', new Map([...chosen].map(([id, i]) => [id, requests[i]?.caller.userId ?? null])), { payment_method: 'wallet' });
     const paidIds = paid.map((row) => row.id);
-    const intentIds = await payments.recordSettledIntents(
-      tx,
-      paid.map((row) => ({ purpose: ORDER_PURPOSE, reference: row.id, userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, provider: 'wallet' as const })),
-    );
     await payments.cancelPendingIntents(tx, ORDER_PURPOSE, paidIds);
     await publishEvents(tx, 'order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })));
     const items = await store.itemsOf(tx, paidIds);
-    // The hot rows last: the buyers' and escrow balances, held only until the commit.
-    await wallet.payManyToEscrow(
+    // The money last: the wallet books every buyer → escrow in one statement, holding the hot
+    // balance rows only until the commit.
+    await payments.settleAtOnce(
       tx,
-      paid.map((row, i) => ({ userId: row.buyer_id, money: { amount: row.total, currency: row.currency }, reference: `payment:${intentIds[i] ?? ''}`, escrowKey: row.id })),
+      'wallet',
+      paid.map((row) => ({ purpose: ORDER_PURPOSE, reference: row.id, userId: row.buyer_id, money: { amount: row.total, currency: row.currency } })),
     );
     for (const row of paid) {
       const i = chosen.get(row.id);
@@ -237,7 +235,6 @@ export function createOrdersService(deps: OrdersDeps) {
       });
     },
 
-    view: (row: OrderRow) => view(db, row),
   };
 }
 

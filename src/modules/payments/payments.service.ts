@@ -15,10 +15,11 @@ export interface PaymentProvider {
   /** Registers the payment; `settled` when the payment is decided at once (the wallet). */
   start(tx: Tx, intent: Intent): Promise<{ payUrl?: string; settled?: boolean }>;
   /**
-   * For a payment settled at once: moves the money. Called last in the transaction, after the
-   * purpose reacted, so the hot balance rows it locks are held only until the commit.
+   * For payments settled at once: moves their money, all in one go. Called last in the
+   * transaction, after the purpose reacted, so the hot balance rows it locks are held only
+   * until the commit; refusing (insufficient funds) rolls the whole transaction back.
    */
-  capture?(tx: Tx, intent: Intent): Promise<void>;
+  captureMany?(tx: Tx, intents: Intent[]): Promise<void>;
   /** Returns a captured payment to the payer (a success that arrived after cancellation). */
   refund(tx: Tx, intent: Intent, reason: string): Promise<void>;
 }
@@ -109,7 +110,7 @@ export function createPaymentsService(options: PaymentsOptions) {
       const started = await provider.start(tx, intent);
       if (started.settled) {
         intent = (await succeed(tx, intent.id, `settled by ${provider.name}`)) ?? intent;
-        await provider.capture?.(tx, intent);
+        await provider.captureMany?.(tx, [intent]);
       }
       // Only a payment still waiting for its payer needs a deadline.
       else await scheduleJob(tx, 'payments.expire-intent', { intentId: intent.id }, { runAt: expiresAt, key: `payments.expire:${intent.id}` });
@@ -135,24 +136,21 @@ export function createPaymentsService(options: PaymentsOptions) {
     },
 
     /**
-     * Records payments that a provider settled at once inside the caller's transaction (the
-     * wallet: the caller books the money in the same transaction), many in one statement.
-     * Returns the intents' ids, in order. The purpose is the caller's own business.
+     * Many payments with a provider that settles at once (the wallet), in the caller's
+     * transaction, group-committed: the intents are recorded `succeeded` in one statement and
+     * the provider captures them all last. The purpose reacts itself, in the same transaction
+     * (it is the caller); a refusal (insufficient funds) rolls it all back. Returns the intents in order.
      */
-    async recordSettledIntents(tx: Tx, requests: { purpose: string; reference: string; userId: string; money: Money; provider: ProviderName }[]): Promise<string[]> {
-      const now = Date.now();
-      const intents = requests.map((r) => ({
-        id: randomUUID(),
-        purpose: r.purpose,
-        reference: r.reference,
-        userId: r.userId,
-        amount: r.money.amount,
-        currency: r.money.currency,
-        provider: r.provider,
-        expiresAt: new Date(now),
-      }));
-      await store.insertSettledIntents(tx, intents);
-      return intents.map((i) => i.id);
+    async settleAtOnce(tx: Tx, providerName: ProviderName, requests: { purpose: string; reference: string; userId: string; money: Money }[]): Promise<Intent[]> {
+      const provider = providerOf(providerName);
+      if (!provider.captureMany) throw new Error(`payment provider ${providerName} does not settle at once`);
+      const now = new Date();
+      const intents = await store.insertSettledIntents(
+        tx,
+        requests.map((r) => ({ id: randomUUID(), purpose: r.purpose, reference: r.reference, userId: r.userId, amount: r.money.amount, currency: r.money.currency, provider: providerName, expiresAt: now })),
+      );
+      await provider.captureMany(tx, intents);
+      return intents;
     },
 
     async getIntent(db: Executor, intentId: string): Promise<Intent | undefined> {

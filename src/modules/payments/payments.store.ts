@@ -35,45 +35,30 @@ function toIntent(row: IntentRow): Intent {
   };
 }
 
-export async function insertIntent(db: Executor, intent: Omit<Intent, 'status' | 'createdAt'>): Promise<Intent> {
-  const row = await db
-    .insertInto('payments_intents')
-    .values({
-      id: intent.id,
-      purpose: intent.purpose,
-      reference: intent.reference,
-      user_id: intent.userId,
-      amount: intent.amount,
-      currency: intent.currency,
-      provider: intent.provider,
-      status: 'pending',
-      expires_at: intent.expiresAt,
-    })
-    .returning(columns)
-    .executeTakeFirstOrThrow();
+type NewIntent = Omit<Intent, 'status' | 'createdAt'>;
+
+const intentValues = (intent: NewIntent, status: 'pending' | 'succeeded') => ({
+  id: intent.id,
+  purpose: intent.purpose,
+  reference: intent.reference,
+  user_id: intent.userId,
+  amount: intent.amount,
+  currency: intent.currency,
+  provider: intent.provider,
+  status,
+  expires_at: intent.expiresAt,
+});
+
+export async function insertIntent(db: Executor, intent: NewIntent): Promise<Intent> {
+  const row = await db.insertInto('payments_intents').values(intentValues(intent, 'pending')).returning(columns).executeTakeFirstOrThrow();
   await db.insertInto('payments_log').values({ intent_id: intent.id, from_status: null, to_status: 'pending', note: 'created' }).execute();
   return toIntent(row);
 }
 
 /** Intents decided at once by their provider, many in one statement: each `succeeded`, with its history. */
-export async function insertSettledIntents(db: Executor, intents: Omit<Intent, 'status' | 'createdAt'>[]): Promise<void> {
-  if (intents.length === 0) return;
-  await db
-    .insertInto('payments_intents')
-    .values(
-      intents.map((intent) => ({
-        id: intent.id,
-        purpose: intent.purpose,
-        reference: intent.reference,
-        user_id: intent.userId,
-        amount: intent.amount,
-        currency: intent.currency,
-        provider: intent.provider,
-        status: 'succeeded' as const,
-        expires_at: intent.expiresAt,
-      })),
-    )
-    .execute();
+export async function insertSettledIntents(db: Executor, intents: NewIntent[]): Promise<Intent[]> {
+  if (intents.length === 0) return [];
+  const rows = await db.insertInto('payments_intents').values(intents.map((intent) => intentValues(intent, 'succeeded'))).returning(columns).execute();
   await db
     .insertInto('payments_log')
     .values(
@@ -83,6 +68,7 @@ export async function insertSettledIntents(db: Executor, intents: Omit<Intent, '
       ]),
     )
     .execute();
+  return rows.map(toIntent);
 }
 
 /** Locks the pending intents of these references (in id order), as a webhook locks an intent before its purpose's rows. */

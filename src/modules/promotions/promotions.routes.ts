@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { AppError, PageQuery, ProblemSchema, principalOf, strictObject } from '../../platform/http/index.js';
+import { CursorQuery, PageQuery, ProblemSchema, principalOf, strictObject } from '../../platform/http/index.js';
 import { MoneySchema, PositiveMoneySchema } from '../../platform/money/index.js';
 import type { PromotionsService } from './promotions.service.js';
 
@@ -90,15 +90,13 @@ export function registerPromotionsRoutes(app: FastifyInstance, promotions: Promo
         tags,
         security,
         summary: "The caller's claimed coupons: available, used or expired",
-        querystring: strictObject(PageQuery),
+        querystring: strictObject({ ...PageQuery, cursor: CursorQuery('^[0-9]{1,9}$') }),
         response: { 200: strictObject({ items: Type.Array(ClaimedSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problems },
       },
     },
     async (request) => {
       const limit = request.query.limit ?? 20;
-      const cursor = request.query.cursor;
-      if (cursor !== undefined && !/^[0-9]{1,9}$/.test(cursor)) throw new AppError('validation_failed', 'cursor is not one this API returned', { errors: [{ path: '/cursor', message: 'unknown cursor' }] });
-      const offset = cursor ? Number(cursor) : 0;
+      const offset = request.query.cursor ? Number(request.query.cursor) : 0;
       const rows = await promotions.myCoupons(principalOf(request).userId, limit + 1, offset);
       return { items: rows.slice(0, limit), nextCursor: rows.length > limit ? String(offset + limit) : null };
     },

@@ -59,6 +59,29 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     };
   }
 
+  /**
+   * Many buyers pay their orders' escrow in one statement, in the caller's transaction (a
+   * group commit of payments). All or none: `insufficient_funds` when any buyer is short.
+   */
+  async function payManyToEscrow(tx: Tx, payments: { userId: string; money: Money; reference: string; escrowKey: string }[]): Promise<void> {
+    for (const p of payments) requireCurrency(p.money.currency);
+    await postLedgerMany(
+      tx,
+      payments.map((p) => ({
+        reference: p.reference,
+        type: 'payment',
+        moves: transfer(userAccount(p.userId, 'available', p.money.currency), escrow(p.money.currency, p.escrowKey), p.money.amount),
+        escrowKey: p.escrowKey,
+      })),
+    );
+  }
+
+  /** 1 point per whole currency unit paid, issued by the platform; undefined when that is none. */
+  function pointsMoves(userId: string, paid: Money, reference: string) {
+    const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));
+    return points > 0 ? transfer(systemAccount('points_issued', POINTS_CURRENCY, reference), userAccount(userId, 'points', POINTS_CURRENCY), points) : undefined;
+  }
+
   /** Available funds → platform escrow: paying an order with the wallet. */
   const payToEscrow = intoEscrow('available', 'payment');
   /** Escrow → back to the buyer's available balance. */
@@ -149,9 +172,11 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
         async start() {
           return { settled: true };
         },
-        async capture(tx, intent) {
-          await payToEscrow(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment:${intent.id}`, intent.reference);
-        },
+        captureMany: (tx, intents) =>
+          payManyToEscrow(
+            tx,
+            intents.map((intent) => ({ userId: intent.userId, money: { amount: intent.amount, currency: intent.currency }, reference: `payment:${intent.id}`, escrowKey: intent.reference })),
+          ),
         async refund(tx, intent) {
           await refund(tx, intent.userId, { amount: intent.amount, currency: intent.currency }, `payment-refund:${intent.id}`, intent.reference);
         },
@@ -164,22 +189,6 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     /** Frozen funds → platform escrow (escrowKey: the order, so release finds the same shard). */
     capture: intoEscrow('frozen', 'capture'),
     payToEscrow,
-    /**
-     * Many buyers pay their orders' escrow in one statement, in the caller's transaction (a
-     * group commit of payments). All or none: `insufficient_funds` when any buyer is short.
-     */
-    async payManyToEscrow(tx: Tx, payments: { userId: string; money: Money; reference: string; escrowKey: string }[]): Promise<void> {
-      for (const p of payments) requireCurrency(p.money.currency);
-      await postLedgerMany(
-        tx,
-        payments.map((p) => ({
-          reference: p.reference,
-          type: 'payment',
-          moves: transfer(userAccount(p.userId, 'available', p.money.currency), escrow(p.money.currency, p.escrowKey), p.money.amount),
-          escrowKey: p.escrowKey,
-        })),
-      );
-    },
     /** Money paid outside the wallet (a provider's payment) → one order's escrow. */
     receiveIntoEscrow(tx: Executor, money: Money, reference: string, escrowKey: string): Promise<LedgerResult> {
       requireCurrency(money.currency);
@@ -193,18 +202,17 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     async creditPointsMany(tx: Tx, credits: { userId: string; paid: Money; reference: string }[]): Promise<void> {
       const seen = new Set<string>(); // the same payment twice in one batch is credited once
       const bookings = credits.flatMap(({ userId, paid, reference }) => {
-        const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));
-        if (points <= 0 || seen.has(reference)) return [];
+        const moves = pointsMoves(userId, paid, reference);
+        if (!moves || seen.has(reference)) return [];
         seen.add(reference);
-        return [{ reference, type: 'points', moves: transfer(systemAccount('points_issued', POINTS_CURRENCY, reference), userAccount(userId, 'points', POINTS_CURRENCY), points), escrowKey: null }];
+        return [{ reference, type: 'points', moves, escrowKey: null }];
       });
       await postLedgerMany(tx, bookings);
     },
     /** 1 point per whole currency unit paid (CNY 12.34 → 12 points, JPY 500 → 500). */
     async creditPoints(tx: Executor, userId: string, paid: Money, reference: string): Promise<LedgerResult | undefined> {
-      const points = Math.floor(paid.amount / minorUnitsPerUnit(paid.currency));
-      if (points <= 0) return undefined;
-      return postLedger(tx, reference, 'points', transfer(systemAccount('points_issued', POINTS_CURRENCY, reference), userAccount(userId, 'points', POINTS_CURRENCY), points));
+      const moves = pointsMoves(userId, paid, reference);
+      return moves && postLedger(tx, reference, 'points', moves);
     },
   };
 }

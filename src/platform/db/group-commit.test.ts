@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase } from '../../../test/support/harness.js';
-import { servicesEnabled } from '../../../test/support/services.js';
-import { ItemFailed, createGroupCommit, migrate, openDatabase, platformMigrations, refused, succeeded, type Database, type Tx } from './index.js';
-
-const engines = servicesEnabled ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+import { MODES } from '../../../test/support/harness.js';
+import { openModeDatabase, type ModeDatabase } from '../../../test/support/test-events.js';
+import { ItemFailed, createGroupCommit, refused, succeeded, type Database, type Tx } from './index.js';
 
 /** Writes each item as a settings row `gc:<item>`; items starting with "no" are refused, "boom" throws. */
 async function writeSettings(tx: Tx, items: string[], batches: number[]) {
@@ -22,24 +20,15 @@ async function writeSettings(tx: Tx, items: string[], batches: number[]) {
   return outcomes;
 }
 
-for (const engine of engines) {
-  describe(`group commit (${engine})`, () => {
+for (const mode of MODES) {
+  describe(`group commit (${mode})`, () => {
+    let store: ModeDatabase;
     let database: Database;
-    let drop: (() => Promise<void>) | undefined;
     before(async () => {
-      let databaseUrl: string | undefined;
-      if (engine === 'postgres') {
-        const created = await createTestDatabase();
-        databaseUrl = created.url;
-        drop = created.drop;
-      }
-      database = await openDatabase({ databaseUrl, dataDir: 'memory://' });
-      await migrate(database, [platformMigrations]);
+      store = await openModeDatabase(mode);
+      database = store.database;
     });
-    after(async () => {
-      await database.close();
-      await drop?.();
-    });
+    after(async () => store.dispose());
 
     const written = async (prefix: string) =>
       (await database.db.selectFrom('platform_settings').select('value').where('key', 'like', `gc:${prefix}%`).execute()).map((r) => r.value).sort();

@@ -26,6 +26,11 @@ export const ProblemSchema = Type.Object(
 
 export const IdParam = strictObject({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+/** A list's `?cursor=`: opaque to clients (the previous page's nextCursor), checked by its shape here. */
+export function CursorQuery(pattern = '^[0-9]{1,15}$') {
+  return Type.Optional(Type.String({ pattern, description: "the previous page's nextCursor" }));
+}
+
 /** `?limit=&cursor=` of every list endpoint. */
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
