@@ -18,6 +18,7 @@ import { createInventoryModule, type InventoryService } from './modules/inventor
 import { createCatalogModule, type CatalogService } from './modules/catalog/index.js';
 import { createPromotionsModule, type PromotionsService } from './modules/promotions/index.js';
 import { createOrdersModule, type OrdersService, type PlacementSaga } from './modules/orders/index.js';
+import { createFlashsaleModule, type FlashsaleService, type Reconciler } from './modules/flashsale/index.js';
 
 export interface Modules {
   identity: IdentityService;
@@ -28,6 +29,9 @@ export interface Modules {
   promotions: PromotionsService;
   orders: OrdersService;
   placement: PlacementSaga;
+  flashsale: FlashsaleService;
+  /** Flash-sale reconciliation (I7): workers run it on a timer; tests and the CLI may call it. */
+  flashReconciler: Reconciler;
   /** The sandbox provider (a stand-in outside party), unless FLASHMART_SANDBOX=off. */
   sandbox: ReturnType<typeof createSandboxModule> | undefined;
   /** The business modules: their routes on api processes, their consumers and jobs on workers. */
@@ -50,6 +54,7 @@ export function createModules(platform: Platform): Modules {
   const catalog = createCatalogModule(platform, inventory.service);
   const promotions = createPromotionsModule(platform);
   const orders = createOrdersModule(platform, { catalog: catalog.service, inventory: inventory.service, promotions: promotions.service, wallet: wallet.service, payments: payments.service });
+  const flashsale = createFlashsaleModule(platform, { catalog: catalog.service, inventory: inventory.service, orders: orders.service });
   const notifications = createNotificationsModule(platform);
   let send: WebhookSender = async () => {
     throw new Error('no webhook target yet');
@@ -68,8 +73,10 @@ export function createModules(platform: Platform): Modules {
     promotions: promotions.service,
     orders: orders.service,
     placement: orders.saga,
+    flashsale: flashsale.service,
+    flashReconciler: flashsale.reconciler,
     sandbox,
-    all: [identity, payments, wallet, inventory, catalog, promotions, orders, notifications],
+    all: [identity, payments, wallet, inventory, catalog, promotions, orders, flashsale, notifications],
     setWebhookTarget(target) {
       send = target;
     },

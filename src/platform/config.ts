@@ -24,6 +24,16 @@ export interface Config {
   flashPaymentTimeoutSeconds: number;
   flashRatePerUser: number;
   flashRateGlobal: number;
+  /** Order tokens of a sale: at most its quantity times this, each alive this long. */
+  flashTokenMultiple: number;
+  flashTokenTtlSeconds: number;
+  /** Purchases per drain transaction, drain loops per worker process. */
+  flashDrainBatch: number;
+  flashDrainLoops: number;
+  /** A purchase a drain worker holds unacknowledged this long is taken over by another (the first died). */
+  flashReclaimSeconds: number;
+  /** How often workers compare hot counters with the database (API.md: at least every 10 s). */
+  flashReconcileSeconds: number;
   autoConfirmDays: number;
   /** An order placement unfinished after this long (its process died) is rolled back by a worker. */
   sagaTimeoutSeconds: number;
@@ -141,6 +151,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     flashPaymentTimeoutSeconds: readInt(env, 'FLASHMART_FLASH_PAYMENT_TIMEOUT_SECONDS', 600, 1),
     flashRatePerUser: readInt(env, 'FLASHMART_FLASH_RATE_PER_USER', 5, 0),
     flashRateGlobal: readInt(env, 'FLASHMART_FLASH_RATE_GLOBAL', 0, 0),
+    flashTokenMultiple: readInt(env, 'FLASHMART_FLASH_TOKEN_MULTIPLE', 2, 1, 1000),
+    flashTokenTtlSeconds: readInt(env, 'FLASHMART_FLASH_TOKEN_TTL_SECONDS', 60, 1, 86_400),
+    flashDrainBatch: readInt(env, 'FLASHMART_FLASH_DRAIN_BATCH', 500, 1, 5000),
+    flashDrainLoops: readInt(env, 'FLASHMART_FLASH_DRAIN_LOOPS', 2, 1, 64),
+    flashReclaimSeconds: readInt(env, 'FLASHMART_FLASH_RECLAIM_SECONDS', 10, 1, 3600),
+    flashReconcileSeconds: readInt(env, 'FLASHMART_FLASH_RECONCILE_SECONDS', 2, 1, 10),
     autoConfirmDays: readInt(env, 'FLASHMART_AUTO_CONFIRM_DAYS', 10, 1),
     sagaTimeoutSeconds: readInt(env, 'FLASHMART_SAGA_TIMEOUT_SECONDS', 30, 1),
     sandbox: readEnum(env, 'FLASHMART_SANDBOX', ['on', 'off'], 'on'),

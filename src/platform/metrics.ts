@@ -32,6 +32,17 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
+    flashDecided: new Counter({
+      name: 'flashmart_flash_purchases_decided_total',
+      help: 'Flash-sale purchases decided by the drain',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    flashDrift: new Counter({
+      name: 'flashmart_flash_drift_repaired_total',
+      help: 'Quantity the reconciler moved to bring hot counters back in line with the database',
+      registers: [registry],
+    }),
     rateLimited: new Counter({
       name: 'flashmart_rate_limited_total',
       help: 'Requests refused by a rate limit',

@@ -2,6 +2,7 @@ import type { EventHandlers, EventMap } from '../../platform/bus/index.js';
 import type { Tx } from '../../platform/db/index.js';
 import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
 import type { NotificationInput, NotificationsService } from './notifications.service.js';
+import type {} from '../flashsale/index.js'; // its events' payload types
 
 /** The consumer group: its inbox records which events it handled. */
 export const NOTIFICATIONS_GROUP = 'notifications';
@@ -93,6 +94,21 @@ export function rechargeNotification(event: EventMap['recharge.succeeded']): Not
   };
 }
 
+/** The answer to each purchase of a drain batch, to its buyer. */
+export function purchaseNotifications(event: EventMap['flashsale.purchases.decided']): NotificationInput[] {
+  const deadline = new Date(event.paymentDeadline).toISOString().replace('T', ' ').slice(0, 16);
+  return event.purchases.map((p) => ({
+    userId: p.buyerId,
+    type: p.status === 'succeeded' ? 'flashsale.purchase.succeeded' : 'flashsale.purchase.failed',
+    title: p.status === 'succeeded' ? 'Flash sale: you got it' : 'Flash sale: purchase failed',
+    body:
+      p.status === 'succeeded'
+        ? `You secured ${p.quantity} × ${event.title}. Pay order ${p.orderId ?? ''} before ${deadline} UTC or it is cancelled.`
+        : `Your purchase of ${event.title} could not be completed (${(p.reason ?? 'failed').replaceAll('_', ' ')}).`,
+    dedupeKey: `flashsale.purchase:${p.purchaseId}`,
+  }));
+}
+
 /** The handlers of the `notifications` consumer group: each batch of events is one insert, in the inbox transaction. */
 export function notificationHandlers(service: NotificationsService): EventHandlers {
   const order = <T extends keyof OrderTopics>(topic: T) => ({
@@ -106,5 +122,6 @@ export function notificationHandlers(service: NotificationsService): EventHandle
     'order.cancelled': order('order.cancelled'),
     'order.refunded': order('order.refunded'),
     'recharge.succeeded': { batch: (tx, events) => service.notifyMany(tx, events.map(rechargeNotification)) },
+    'flashsale.purchases.decided': { batch: (tx, events) => service.notifyMany(tx, events.flatMap(purchaseNotifications)) },
   };
 }

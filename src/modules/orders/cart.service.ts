@@ -34,7 +34,7 @@ export interface Address extends ShippingAddress {
 const MAX_CART_LINES = 100;
 const MAX_ADDRESSES = 50;
 
-function toAddress(row: AddressRow): Address {
+export function toAddress(row: AddressRow): Address {
   return {
     id: row.id,
     recipient: row.recipient,

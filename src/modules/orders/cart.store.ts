@@ -36,6 +36,12 @@ export async function addresses(db: Executor, userId: string): Promise<AddressRo
   return db.selectFrom('orders_addresses').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
 }
 
+/** Each user's default address, for orders placed without one (flash-sale purchases). */
+export async function defaultAddresses(db: Executor, userIds: string[]): Promise<AddressRow[]> {
+  if (userIds.length === 0) return [];
+  return db.selectFrom('orders_addresses').selectAll().where('user_id', 'in', userIds).where('is_default', '=', true).execute();
+}
+
 export async function findAddress(db: Executor, userId: string, id: string): Promise<AddressRow | undefined> {
   return db.selectFrom('orders_addresses').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
 }

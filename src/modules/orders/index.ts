@@ -12,7 +12,7 @@ import { ORDER_PURPOSE, createOrdersService, type OrdersService } from './orders
 import { createPlacementSaga, type PlacementSaga } from './place-order.saga.js';
 import './orders.tables.js';
 
-export type { OrdersService, Caller } from './orders.service.js';
+export type { OrdersService, Caller, FlashOrderInput, EndedFlashOrder } from './orders.service.js';
 export type { PlacementSaga, PlaceOrderInput } from './place-order.saga.js';
 export type { Order } from './order-view.js';
 export type { OrderEvents, OrderEventBase } from './orders.events.js';
@@ -51,6 +51,7 @@ export function createOrdersModule(platform: Platform, deps: OrdersDependencies)
     },
     registerWorker() {
       platform.jobs.register('orders.expire', (tx, payload) => service.expire(tx, payload.orderId));
+      platform.jobs.register('orders.expire-many', (tx, payload) => service.expireMany(tx, payload.orderIds));
       platform.jobs.register('orders.auto-confirm', (tx, payload) => service.autoConfirm(tx, payload.orderId));
       recovery.start();
     },

@@ -29,6 +29,8 @@ declare module '../../platform/jobs/jobs.js' {
   interface JobMap {
     /** Cancels an order still unpaid at its deadline. */
     'orders.expire': { orderId: string };
+    /** Cancels the orders of one flash-sale drain batch still unpaid at their deadline. */
+    'orders.expire-many': { orderIds: string[] };
     /** Completes an order still unconfirmed FLASHMART_AUTO_CONFIRM_DAYS after shipping. */
     'orders.auto-confirm': { orderId: string };
   }

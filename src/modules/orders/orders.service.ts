@@ -10,6 +10,8 @@ import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-s
 import { toOrder, type Order } from './order-view.js';
 import type { OrderEventBase } from './orders.events.js';
 import * as store from './orders.store.js';
+import * as cartStore from './cart.store.js';
+import { shippingPart, toAddress } from './cart.service.js';
 import type { OrderRow, TransitionFields } from './orders.store.js';
 
 export const ORDER_PURPOSE = 'order';
@@ -34,9 +36,47 @@ function eventOf(row: OrderRow): OrderEventBase {
 
 const notFound = () => new AppError('not_found', 'no such order');
 
+/** A flash-sale order a drain batch writes: one SKU at the sale price. */
+export interface FlashOrderInput {
+  id: string;
+  buyerId: string;
+  sellerId: string;
+  flashSaleId: string;
+  skuId: string;
+  productId: string;
+  title: string;
+  quantity: number;
+  unitPrice: number;
+  currency: string;
+}
+
+/** A flash-sale order that ended unsold (cancelled, expired, refunded): its quantity goes back to the sale. */
+export interface EndedFlashOrder {
+  orderId: string;
+  buyerId: string;
+  flashSaleId: string;
+  quantity: number;
+}
+export type FlashOrdersEndedHandler = (tx: Tx, orders: EndedFlashOrder[]) => Promise<void>;
+
 /** The order lifecycle after placement: pay, cancel/expire, ship, confirm receipt, refund. */
 export function createOrdersService(deps: OrdersDeps) {
   const { db, inventory, promotions, wallet, payments } = deps;
+  const flashEndedHandlers: FlashOrdersEndedHandler[] = [];
+
+  /** Flash-sale orders that ended unsold go back to their sale, in the same transaction. */
+  async function flashOrdersEnded(tx: Tx, rows: OrderRow[]): Promise<void> {
+    const flash = rows.filter((row) => row.source === 'flash_sale' && row.flash_sale_id !== null);
+    if (flash.length === 0 || flashEndedHandlers.length === 0) return;
+    const items = await store.itemsOf(tx, flash.map((row) => row.id));
+    const ended = flash.map((row) => ({
+      orderId: row.id,
+      buyerId: row.buyer_id,
+      flashSaleId: row.flash_sale_id ?? '',
+      quantity: items.filter((item) => item.order_id === row.id).reduce((sum, item) => sum + item.quantity, 0),
+    }));
+    for (const handler of flashEndedHandlers) await handler(tx, ended);
+  }
 
   async function view(executor: Executor, row: OrderRow): Promise<Order> {
     return toOrder(row, await store.itemsOf(executor, [row.id]));
@@ -114,12 +154,22 @@ export function createOrdersService(deps: OrdersDeps) {
     return updated;
   }
 
-  /** Everything an unpaid order held goes back, once: stock, coupon, pending payments. */
-  async function cancelled(tx: Tx, row: OrderRow, reason: string): Promise<void> {
-    await inventory.release(tx, [row.id], reason === 'payment_timeout' ? 'order_expired' : 'order_cancelled');
-    await promotions.giveBack(tx, row.id);
-    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, [row.id]);
-    await publishEvent(tx, 'order.cancelled', { ...eventOf(row), reason });
+  /** Everything unpaid orders held goes back, once: stock (or flash-sale quantity), coupon, pending payments. */
+  async function cancelled(tx: Tx, rows: OrderRow[], reason: string): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((row) => row.id);
+    await inventory.release(tx, ids, reason === 'payment_timeout' ? 'order_expired' : 'order_cancelled');
+    for (const row of rows) if (row.coupon_code !== null) await promotions.giveBack(tx, row.id);
+    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, ids);
+    await publishEvents(tx, 'order.cancelled', rows.map((row) => ({ ...eventOf(row), reason })));
+    await flashOrdersEnded(tx, rows);
+  }
+
+  /** Job: orders unpaid at their deadline are cancelled; paid ones are left alone. */
+  async function expireMany(tx: Tx, ids: string[]): Promise<void> {
+    await payments.lockPendingIntents(tx, ORDER_PURPOSE, ids); // intents before the orders, as a webhook does
+    const rows = await store.transitionMany(tx, ids, 'expire', new Map(), { cancel_reason: 'payment_timeout' });
+    await cancelled(tx, rows, 'payment_timeout');
   }
 
   /** The buyer received the goods (or the deadline passed): the seller is paid from escrow, last. */
@@ -186,16 +236,50 @@ export function createOrdersService(deps: OrdersDeps) {
         const order = await orderFor(tx, caller, id, 'cancel');
         await payments.lockPendingIntents(tx, ORDER_PURPOSE, [id]); // intents before the order, as a webhook does
         const row = await apply(tx, order, 'cancel', caller.userId, { cancel_reason: 'buyer_cancelled' });
-        await cancelled(tx, row, 'buyer_cancelled');
+        await cancelled(tx, [row], 'buyer_cancelled');
         return view(tx, row);
       });
     },
 
     /** Job: an order unpaid at its deadline is cancelled; a paid one is left alone. */
-    async expire(tx: Tx, id: string): Promise<void> {
-      await payments.lockPendingIntents(tx, ORDER_PURPOSE, [id]); // intents before the order, as a webhook does
-      const row = await store.transition(tx, id, 'expire', null, { cancel_reason: 'payment_timeout' });
-      if (row) await cancelled(tx, row, 'payment_timeout');
+    expire: (tx: Tx, id: string) => expireMany(tx, [id]),
+    expireMany,
+
+    /**
+     * Flash-sale orders decided by a drain batch, in its transaction: `pending_payment` at the
+     * sale price, shipped to the buyer's default address, with one expiry job for the batch.
+     * (They are announced by the sale's purchase events, not one `order.placed` each.)
+     */
+    async createFlashOrders(tx: Tx, orders: FlashOrderInput[], expiresAt: Date): Promise<void> {
+      if (orders.length === 0) return;
+      const defaults = new Map((await cartStore.defaultAddresses(tx, [...new Set(orders.map((o) => o.buyerId))])).map((row) => [row.user_id, shippingPart(toAddress(row))]));
+      await store.insertOrders(
+        tx,
+        orders.map((o) => ({
+          id: o.id,
+          buyerId: o.buyerId,
+          sellerId: o.sellerId,
+          source: 'flash_sale' as const,
+          flashSaleId: o.flashSaleId,
+          currency: o.currency,
+          subtotal: o.unitPrice * o.quantity,
+          discount: 0,
+          couponCode: null,
+          shippingAddress: defaults.get(o.buyerId) ?? null,
+          expiresAt,
+          items: [{ skuId: o.skuId, productId: o.productId, title: o.title, quantity: o.quantity, unitPrice: o.unitPrice }],
+        })),
+      );
+      const first = orders[0]?.id ?? '';
+      await scheduleJob(tx, 'orders.expire-many', { orderIds: orders.map((o) => o.id) }, { runAt: expiresAt, key: `orders.expire-many:${first}` });
+    },
+
+    /** Quantity held by live orders of each flash sale (the audit compares it with the sale's books). */
+    flashSaleQuantities: (executor: Executor, saleIds: string[]) => store.flashSaleQuantities(executor, saleIds),
+
+    /** Registers who takes back the quantity of flash-sale orders that ended unsold. */
+    onFlashOrdersEnded(handler: FlashOrdersEndedHandler): void {
+      flashEndedHandlers.push(handler);
     },
 
     async ship(caller: Caller, id: string, shipment: { carrier?: string; trackingNumber?: string }): Promise<Order> {
@@ -229,6 +313,7 @@ export function createOrdersService(deps: OrdersDeps) {
       return inTransaction(db, async (tx) => {
         const row = await apply(tx, await orderFor(tx, caller, id, 'refund'), 'refund', caller.userId, { refund_reason: reason ?? null });
         await inventory.release(tx, [id], 'order_refunded', caller.userId);
+        await flashOrdersEnded(tx, [row]);
         await publishEvent(tx, 'order.refunded', { ...eventOf(row), reason: reason ?? null });
         await wallet.refund(tx, row.buyer_id, { amount: row.total, currency: row.currency }, `order-refund:${id}`, id);
         return view(tx, row);

@@ -164,3 +164,17 @@ export async function staleSagas(db: Executor, olderThanSeconds: number, limit: 
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** Quantity held by live (not cancelled, not refunded) orders of each flash sale. */
+export async function flashSaleQuantities(db: Executor, saleIds: string[]): Promise<Map<string, number>> {
+  if (saleIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('orders')
+    .innerJoin('orders_items', 'orders_items.order_id', 'orders.id')
+    .select(['orders.flash_sale_id', (eb) => eb.fn.sum<string>('orders_items.quantity').as('quantity')])
+    .where('orders.flash_sale_id', 'in', saleIds)
+    .where('orders.status', 'not in', ['cancelled', 'refunded'])
+    .groupBy('orders.flash_sale_id')
+    .execute();
+  return new Map(rows.map((r) => [r.flash_sale_id ?? '', Number(r.quantity)]));
+}

@@ -48,6 +48,7 @@ export interface MemoryData {
   incrBy(key: string, delta: number): number;
   hget(key: string, field: string): string | null;
   hset(key: string, field: string, value: string): void;
+  hdel(key: string, field: string): void;
   hgetall(key: string): Record<string, string>;
   pexpire(key: string, ttlMs: number): void;
   pttl(key: string): number;

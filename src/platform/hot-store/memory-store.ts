@@ -57,6 +57,11 @@ class MemoryDataImpl implements MemoryData {
     this.hash(key).set(field, value);
   }
 
+  hdel(key: string, field: string): void {
+    const value = this.entry(key)?.value;
+    if (value instanceof Map) (value as Map<string, string>).delete(field);
+  }
+
   hgetall(key: string): Record<string, string> {
     const value = this.entry(key)?.value;
     return value instanceof Map ? Object.fromEntries(value as Map<string, string>) : {};

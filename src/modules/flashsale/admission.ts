@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../platform/http/index.js';
+import type { AdmissionCode, AdmissionRequest, AdmissionResult, HotSales } from './hot-sale.js';
+
+/** Most purchases of one sale sent to the hot store in one script call. */
+const MAX_GROUP = 256;
+/** How long a process trusts that a sale is sold out before asking the hot store again. */
+const SOLD_OUT_FLAG_MS = 500;
+
+interface Waiting {
+  request: AdmissionRequest;
+  resolve(result: AdmissionResult): void;
+  reject(error: unknown): void;
+}
+
+/** A token bucket in this process (the global limit is per api process, API.md). */
+function localBucket(ratePerSecond: number) {
+  let tokens = ratePerSecond;
+  let at = Date.now();
+  return {
+    take(): number {
+      const now = Date.now();
+      tokens = Math.min(ratePerSecond, tokens + ((now - at) * ratePerSecond) / 1000);
+      at = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      return Math.ceil(((1 - tokens) * 1000) / ratePerSecond);
+    },
+  };
+}
+
+const REFUSALS: Partial<Record<AdmissionCode, () => AppError>> = {
+  bad_token: () => new AppError('forbidden', 'this sale needs a valid order token (POST …/tokens)'),
+  not_started: () => new AppError('sale_not_started', 'the sale has not started yet'),
+  ended: () => new AppError('sale_ended', 'the sale has ended'),
+  over_limit: () => new AppError('purchase_limit_exceeded', 'this would take you over the per-user limit of the sale'),
+  sold_out: () => new AppError('sold_out', 'sold out'),
+  own_sale: () => new AppError('cannot_buy_own_product', 'you cannot buy from your own sale'),
+};
+
+/**
+ * Admission on the api process, touching no SQL: the local sold-out flag, the global rate
+ * limit of this process, then one atomic script in the hot store (per-user rate limit, window,
+ * order token, per-user limit, quantity taken and purchase enqueued together). Purchases of a
+ * sale that arrive while a script call is in flight go together in the next call, so a busy
+ * process sends one call per group, not one per purchase.
+ */
+export function createAdmission(hot: HotSales, options: { globalRate: number }) {
+  const soldOutUntil = new Map<string, number>();
+  const global = options.globalRate > 0 ? localBucket(options.globalRate) : undefined;
+  const queues = new Map<string, { waiting: Waiting[]; busy: boolean }>();
+
+  async function flush(saleId: string): Promise<void> {
+    const queue = queues.get(saleId);
+    if (!queue) return;
+    queue.busy = true;
+    while (queue.waiting.length > 0) {
+      const group = queue.waiting.splice(0, MAX_GROUP);
+      try {
+        const { results, remaining } = await hot.admit(
+          saleId,
+          group.map((w) => w.request),
+          Date.now(),
+        );
+        if (remaining === 0) soldOutUntil.set(saleId, Date.now() + SOLD_OUT_FLAG_MS);
+        group.forEach((w, i) => w.resolve(results[i] ?? { code: 'not_ready', retryAfterMs: 0 }));
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+    queue.busy = false;
+    queues.delete(saleId);
+  }
+
+  function submit(saleId: string, request: AdmissionRequest): Promise<AdmissionResult> {
+    let queue = queues.get(saleId);
+    if (!queue) {
+      queue = { waiting: [], busy: false };
+      queues.set(saleId, queue);
+    }
+    const entry = queue;
+    return new Promise<AdmissionResult>((resolve, reject) => {
+      entry.waiting.push({ request, resolve, reject });
+      if (!entry.busy) void flush(saleId);
+    });
+  }
+
+  return {
+    /**
+     * Admits one purchase: its id when queued; otherwise the refusal as an AppError, or
+     * `not_ready` when the hot store holds nothing for the sale (unknown, or being rebuilt).
+     */
+    async admit(saleId: string, userId: string, quantity: number, token: string | undefined): Promise<{ purchaseId: string } | 'not_ready'> {
+      const flag = soldOutUntil.get(saleId);
+      if (flag !== undefined) {
+        if (flag > Date.now()) throw new AppError('sold_out', 'sold out');
+        soldOutUntil.delete(saleId);
+      }
+      const wait = global?.take() ?? 0;
+      if (wait > 0) throw new AppError('rate_limited', 'too many purchase requests right now', { retryAfterSeconds: wait / 1000 });
+      const purchaseId = randomUUID();
+      const result = await submit(saleId, { userId, quantity, purchaseId, token });
+      if (result.code === 'queued') return { purchaseId };
+      if (result.code === 'not_ready') return 'not_ready';
+      if (result.code === 'rate_limited') throw new AppError('rate_limited', 'too many purchase requests for this sale', { retryAfterSeconds: result.retryAfterMs / 1000 });
+      if (result.code === 'sold_out') soldOutUntil.set(saleId, Date.now() + SOLD_OUT_FLAG_MS);
+      throw (REFUSALS[result.code] ?? (() => new AppError('sold_out', 'sold out')))();
+    },
+
+    /** Quantity came back (or the hot state was rebuilt): ask the hot store again at once. */
+    clearSoldOut(saleId: string): void {
+      soldOutUntil.delete(saleId);
+    },
+  };
+}
+
+export type Admission = ReturnType<typeof createAdmission>;

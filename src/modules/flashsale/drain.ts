@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { publishEvent } from '../../platform/bus/index.js';
+import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { createPoller } from '../../platform/poller.js';
+import type { FlashOrderInput, OrdersService } from '../orders/index.js';
+import type { DecidedPurchase } from './flashsale.events.js';
+import * as store from './flashsale.store.js';
+import type { NewPurchase, SaleRow } from './flashsale.store.js';
+import type { HotSales, TakenPurchase } from './hot-sale.js';
+
+export interface DrainOptions {
+  db: Db;
+  hot: HotSales;
+  orders: Pick<OrdersService, 'createFlashOrders'>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Most purchases per transaction. */
+  batchSize: number;
+  /** Drain loops in this process (each its own consumer of every sale's stream). */
+  loops: number;
+  /** A purchase another worker holds unacknowledged this long is taken over (that worker died). */
+  reclaimAfterMs: number;
+  paymentTimeoutSeconds: number;
+}
+
+type Decision = { purchase: TakenPurchase; failed: boolean };
+
+/**
+ * Decides one batch of one sale in ONE transaction (group commit): the sale row is locked (so
+ * batches of a sale never interleave), replays are answered as first decided, each new purchase
+ * succeeds while the database stock and its buyer's limit allow, and orders, purchase results,
+ * buyer counts, the guarded stock decrement and one event are written set-wise.
+ */
+export async function decideBatch(tx: Tx, saleId: string, taken: TakenPurchase[], orders: DrainOptions['orders'], paymentTimeoutSeconds: number): Promise<Decision[]> {
+  const sale = await store.findSale(tx, saleId, { lock: true });
+  if (!sale) throw new Error(`flash sale ${saleId} is missing`);
+  const already = new Map((await store.decidedPurchases(tx, taken.map((p) => p.purchaseId))).map((row) => [row.id, row]));
+  const fresh = [...new Map(taken.filter((p) => !already.has(p.purchaseId)).map((p) => [p.purchaseId, p])).values()];
+  const counts = await store.buyerQuantities(tx, saleId, [...new Set(fresh.map((p) => p.userId))]);
+  const expiresAt = new Date(Date.now() + paymentTimeoutSeconds * 1000);
+  const before = sale.settled_at ? 0 : sale.stock;
+  let stock = before;
+  const rows: NewPurchase[] = [];
+  const newOrders: FlashOrderInput[] = [];
+  const deltas = new Map<string, number>();
+  for (const p of fresh) {
+    const had = counts.get(p.userId) ?? 0;
+    const reason = had + p.quantity > sale.per_user_limit ? 'purchase_limit_exceeded' : stock < p.quantity ? (sale.settled_at ? 'sale_ended' : 'sold_out') : null;
+    const base = { id: p.purchaseId, sale_id: saleId, buyer_id: p.userId, quantity: p.quantity, accepted_at: p.acceptedAt };
+    if (reason) {
+      rows.push({ ...base, status: 'failed', order_id: null, reason });
+      continue;
+    }
+    stock -= p.quantity;
+    counts.set(p.userId, had + p.quantity);
+    deltas.set(p.userId, (deltas.get(p.userId) ?? 0) + p.quantity);
+    const orderId = randomUUID();
+    rows.push({ ...base, status: 'succeeded', order_id: orderId, reason: null });
+    newOrders.push(orderLine(sale, p, orderId));
+  }
+  await orders.createFlashOrders(tx, newOrders, expiresAt);
+  await store.insertPurchases(tx, rows);
+  await store.addBuyerQuantities(tx, saleId, sale.per_user_limit, deltas);
+  const sold = before - stock;
+  if (sold > 0 && !(await store.moveStock(tx, saleId, -sold))) throw new Error(`stock guard refused ${sold} of sale ${saleId} after allocation`);
+  if (rows.length > 0) await publishEvent(tx, 'flashsale.purchases.decided', { saleId, sellerId: sale.seller_id, title: sale.title, paymentDeadline: expiresAt.toISOString(), purchases: rows.map(decided) });
+  const failedNow = new Set(rows.filter((r) => r.status === 'failed').map((r) => r.id));
+  return taken.map((purchase) => ({ purchase, failed: already.get(purchase.purchaseId)?.status === 'failed' || failedNow.has(purchase.purchaseId) }));
+}
+
+function orderLine(sale: SaleRow, p: TakenPurchase, orderId: string): FlashOrderInput {
+  return {
+    id: orderId,
+    buyerId: p.userId,
+    sellerId: sale.seller_id,
+    flashSaleId: sale.id,
+    skuId: sale.sku_id,
+    productId: sale.product_id,
+    title: sale.title,
+    quantity: p.quantity,
+    unitPrice: sale.price,
+    currency: sale.currency,
+  };
+}
+
+function decided(row: NewPurchase): DecidedPurchase {
+  return { purchaseId: row.id, buyerId: row.buyer_id, quantity: row.quantity, status: row.status, orderId: row.order_id ?? null, reason: row.reason ?? null };
+}
+
+/**
+ * Drain workers: each loop takes batches from every open sale's stream, decides them in one
+ * transaction each, and acknowledges only after the commit. A loop that dies leaves its batch
+ * pending; after `reclaimAfterMs` another loop (here or in another process) takes it over, and
+ * the purchases already decided are answered as they were.
+ */
+export function createDrain(options: DrainOptions) {
+  const { db, hot, logger, metrics } = options;
+  let sales: string[] = [];
+  let salesAt = 0;
+
+  async function openSaleIds(): Promise<string[]> {
+    if (Date.now() - salesAt > 1000) {
+      sales = (await store.openSales(db)).map((s) => s.id);
+      salesAt = Date.now();
+    }
+    return sales;
+  }
+
+  function loop(index: number) {
+    const consumer = `${hostname()}-${process.pid}-${index}-${randomUUID().slice(0, 8)}`;
+    let claimedAt = 0;
+    return createPoller(
+      `flash drain ${index}`,
+      async () => {
+        const claim = Date.now() - claimedAt > Math.min(1000, options.reclaimAfterMs);
+        if (claim) claimedAt = Date.now();
+        let busy = false;
+        for (const saleId of await openSaleIds()) {
+          const taken = await hot.take(saleId, consumer, options.batchSize, claim ? options.reclaimAfterMs : 0);
+          if (taken.length === 0) continue;
+          const decisions = await inTransaction(db, (tx) => decideBatch(tx, saleId, taken, options.orders, options.paymentTimeoutSeconds));
+          await hot.ack(saleId, decisions);
+          const failed = decisions.filter((d) => d.failed).length;
+          metrics.flashDecided.inc({ outcome: 'succeeded' }, taken.length - failed);
+          metrics.flashDecided.inc({ outcome: 'failed' }, failed);
+          busy = busy || taken.length >= options.batchSize;
+        }
+        return busy;
+      },
+      5,
+      logger,
+    );
+  }
+
+  const loops = Array.from({ length: options.loops }, (_, i) => loop(i));
+  return {
+    start(): void {
+      for (const l of loops) l.start();
+    },
+    async stop(): Promise<void> {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
+}
