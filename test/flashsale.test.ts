@@ -207,6 +207,35 @@ for (const mode of MODES) {
       assert.match(note.body, /Pay order/);
     });
 
+    it('bad purchase input gets a 4xx problem and takes nothing', async () => {
+      const { skuId } = await shop.product(seller, 3000, 10);
+      const sale = await shop.runningSale(seller, skuId, 3, { perUserLimit: 3 });
+      const buyer = await shop.register('fumbler');
+      const url = `/api/v1/flash-sales/${sale.id}/purchases`;
+      const bad: [string, Parameters<typeof ctx.api.post>[1]][] = [
+        ['a fractional quantity', { body: { quantity: 1.5 } }],
+        ['a string quantity', { body: { quantity: '1' } }],
+        ['a negative quantity', { body: { quantity: -1 } }],
+        ['an unknown field', { body: { quantity: 1, price: 1 } }],
+        ['an empty token', { body: { token: '' } }],
+        ['malformed JSON', { raw: '{"quantity": ' }],
+        ['an array body', { body: [1] }],
+      ];
+      for (const [what, options] of bad) {
+        const res = await ctx.api.post(url, { token: buyer.accessToken, ...options });
+        assert.equal(res.status, 400, `${what}: ${res.status} ${res.text}`);
+        assert.match(String(res.headers['content-type']), /problem\+json/, what);
+      }
+      assertProblem(await ctx.api.post(url, { body: {} }), 401, 'unauthorized');
+      assertProblem(await ctx.api.post(`/api/v1/flash-sales/${sale.id}/purchases`, { token: buyer.accessToken, body: { quantity: 4 } }), 409, 'purchase_limit_exceeded');
+      assertProblem(await ctx.api.get(`/api/v1/flash-sales/${sale.id}/purchases/not-a-uuid`, { token: buyer.accessToken }), 400, 'validation_failed');
+      assertProblem(await ctx.api.get(`/api/v1/flash-sales/${sale.id}/purchases/00000000-0000-4000-8000-000000000000`, { token: buyer.accessToken }), 404, 'not_found');
+      assertProblem(await ctx.api.get('/api/v1/flash-sales?status=soon'), 400, 'validation_failed');
+      assertProblem(await ctx.api.get('/api/v1/flash-sales?cursor=abc'), 400, 'validation_failed');
+      const after = await shop.sale(sale.id);
+      assert.equal(after.remaining, 3, 'nothing was taken');
+    });
+
     it('audits clean', async () => {
       await assertAuditClean(ctx.t);
     });

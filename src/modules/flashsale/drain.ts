@@ -101,9 +101,11 @@ export function createDrain(options: DrainOptions) {
   let sales: string[] = [];
   let salesAt = 0;
 
+  /** Sales that may have purchases queued: started and not yet settled (refreshed every second). */
   async function openSaleIds(): Promise<string[]> {
     if (Date.now() - salesAt > 1000) {
-      sales = (await store.openSales(db)).map((s) => s.id);
+      const soon = Date.now() + 1000;
+      sales = (await store.openSales(db)).filter((s) => s.starts_at.getTime() <= soon).map((s) => s.id);
       salesAt = Date.now();
     }
     return sales;
@@ -130,7 +132,7 @@ export function createDrain(options: DrainOptions) {
         }
         return busy;
       },
-      5,
+      10,
       logger,
     );
   }
