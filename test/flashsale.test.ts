@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { auditChecks } from '../src/app.js';
+import { createHotSales } from '../src/modules/flashsale/hot-sale.js';
+import { runAudit } from '../src/platform/audit.js';
 import { MODES, useTestApp } from './support/harness.js';
 import { cny, flashShop, type SaleBody, type User } from './support/flash-helpers.js';
 import { assertAuditClean, assertProblem, fund, sleep, waitFor } from './support/wallet-helpers.js';
@@ -234,6 +237,23 @@ for (const mode of MODES) {
       assertProblem(await ctx.api.get('/api/v1/flash-sales?cursor=abc'), 400, 'validation_failed');
       const after = await shop.sale(sale.id);
       assert.equal(after.remaining, 3, 'nothing was taken');
+    });
+
+    it('the audit sees hot counters off the database stock, and the reconciler repairs them both ways', async () => {
+      const { skuId } = await shop.product(seller, 3000, 10);
+      const sale = await shop.runningSale(seller, skuId, 10);
+      const hot = createHotSales(ctx.t.app.platform.hotStore, { ratePerUser: 0 });
+      const audit = () => runAudit(auditChecks(ctx.t.app.platform, ctx.t.app.modules));
+      for (const delta of [3, -4]) {
+        assert.equal(await hot.adjust(sale.id, delta), delta);
+        assert.equal((await shop.sale(sale.id)).remaining, 10 + delta);
+        const report = await audit();
+        assert.equal(report.ok, false, `a drift of ${delta} is seen`);
+        assert.ok(report.lines.some((line) => line.includes(`hot counters are off the database stock by ${-delta}`)), report.lines.join('\n'));
+        await ctx.t.app.modules.flashReconciler.reconcile(sale.id);
+        assert.equal((await shop.sale(sale.id)).remaining, 10, 'repaired to the database stock');
+      }
+      assert.ok((await audit()).ok);
     });
 
     it('audits clean', async () => {

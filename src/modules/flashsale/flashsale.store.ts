@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Executor } from '../../platform/db/index.js';
+import { insertRecordset, type Executor } from '../../platform/db/index.js';
 import type { FlashsaleTables } from './flashsale.tables.js';
 
 export type SaleRow = Selectable<FlashsaleTables['flash_sales']>;
@@ -81,7 +81,7 @@ export async function findPurchase(db: Executor, saleId: string, id: string): Pr
 }
 
 export async function insertPurchases(db: Executor, rows: NewPurchase[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('flash_purchases').values(rows).execute();
+  await insertRecordset(db, 'flash_purchases', rows.map((row) => ({ ...row, accepted_at: new Date(row.accepted_at).toISOString() })));
 }
 
 export async function buyerQuantities(db: Executor, saleId: string, userIds: string[]): Promise<Map<string, number>> {
@@ -103,7 +103,7 @@ export async function allBuyerQuantities(db: Executor, saleId: string): Promise<
  */
 export async function addBuyerQuantities(db: Executor, saleId: string, maxQuantity: number, deltas: Map<string, number>): Promise<void> {
   if (deltas.size === 0) return;
-  const users = [...deltas.keys()];
+  const users = [...deltas.keys()].sort(); // rows locked in one order by every batch: no deadlocks between them
   const amounts = users.map((u) => deltas.get(u) ?? 0);
   if (amounts.every((a) => a <= 0)) {
     await sql`
