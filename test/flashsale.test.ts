@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { auditChecks } from '../src/app.js';
-import { createHotSales } from '../src/modules/flashsale/hot-sale.js';
+import { createHotSales } from '../src/modules/flashsale/index.js';
 import { runAudit } from '../src/platform/audit.js';
 import { MODES, useTestApp } from './support/harness.js';
 import { cny, flashShop, type SaleBody, type User } from './support/flash-helpers.js';

@@ -16,6 +16,8 @@ export type { FlashsaleService } from './flashsale.service.js';
 export type { FlashSale, SaleStatus } from './flash-sale-view.js';
 export type { FlashsaleEvents, DecidedPurchase } from './flashsale.events.js';
 export type { Reconciler } from './reconciler.js';
+/** The hot state's operations (tests and operators' tools read and repair it through these). */
+export { createHotSales, type HotSales } from './hot-sale.js';
 
 export interface FlashsaleDependencies {
   catalog: CatalogService;
