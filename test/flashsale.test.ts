@@ -177,12 +177,17 @@ for (const mode of MODES) {
 
     it('ends: no more purchases, and the unsold quantity goes back to the SKU once the last purchase is decided', async () => {
       const { skuId } = await shop.product(seller, 3000, 10);
+      const buyer = await shop.register('ender');
+      await fund(ctx.api, buyer.accessToken, cny(10_000));
       const sale = await shop.runningSale(seller, skuId, 5, { endsInMs: 1500 });
       assert.equal(await skuStock(skuId), 5);
-      const buyer = await shop.register('ender');
       const res = await shop.purchase(buyer, sale.id);
       assert.equal(res.status, 202, res.text);
-      assert.equal((await shop.decided(buyer, sale.id, res.body.purchaseId)).status, 'succeeded');
+      const won = await shop.decided(buyer, sale.id, res.body.purchaseId);
+      assert.equal(won.status, 'succeeded');
+      // Paid at once, so it does not expire (3 s here) and give its unit back while the sale settles.
+      const paid = await ctx.api.post(`/api/v1/orders/${won.orderId}/pay`, { token: buyer.accessToken, body: { method: 'wallet' } });
+      assert.equal(paid.status, 200, paid.text);
       await sleep(Math.max(0, Date.parse(sale.endsAt) - Date.now() + 50));
       const late = await shop.register('late');
       assertProblem(await shop.purchase(late, sale.id), 409, 'sale_ended');

@@ -38,6 +38,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    flashAnswerDelay: new Histogram({
+      name: 'flashmart_flash_purchase_answer_seconds',
+      help: 'From a flash purchase admitted to its answer committed',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
     flashDrift: new Counter({
       name: 'flashmart_flash_drift_repaired_total',
       help: 'Quantity the reconciler moved to bring hot counters back in line with the database',

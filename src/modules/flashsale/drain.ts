@@ -149,6 +149,8 @@ export function createDrain(options: DrainOptions) {
     async function finish(saleId: string, taken: TakenPurchase[]): Promise<void> {
       unfinished = { saleId, taken };
       const decisions = await decide(db, saleId, taken, options.orders, options.paymentTimeoutSeconds);
+      const now = Date.now();
+      for (const p of taken) metrics.flashAnswerDelay.observe((now - p.acceptedAt.getTime()) / 1000);
       await hot.ack(saleId, decisions);
       unfinished = undefined;
       const failed = decisions.filter((d) => d.failed).length;
