@@ -64,7 +64,7 @@ export function createFlashsaleModule(platform: Platform, deps: FlashsaleDepende
       drain.start();
       reconciling.start();
     },
-    audits: flashAudits(db, hot, deps.orders.flashSaleQuantities),
+    audits: flashAudits(db, hot, platform.hotStore.kind, deps.orders.flashSaleQuantities),
     async stop() {
       await drain.stop();
       await reconciling.stop();

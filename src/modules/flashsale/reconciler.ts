@@ -117,7 +117,7 @@ export function createReconciler(deps: { db: Db; hot: HotSales; inventory: Inven
 export type Reconciler = ReturnType<typeof createReconciler>;
 
 /** `flashmart audit` (I7 and the database's own books of every sale). */
-export function flashAudits(db: Db, hot: HotSales, liveOrderQuantities: (executor: Executor, saleIds: string[]) => Promise<Map<string, number>>) {
+export function flashAudits(db: Db, hot: HotSales, hotKind: 'memory' | 'redis', liveOrderQuantities: (executor: Executor, saleIds: string[]) => Promise<Map<string, number>>) {
   return [
     {
       name: 'I7: sale quantity = stock + live orders + returned to the SKU',
@@ -148,7 +148,9 @@ export function flashAudits(db: Db, hot: HotSales, liveOrderQuantities: (executo
             const sale = await store.findSale(tx, open.id, { lock: true });
             if (!sale || sale.settled_at) return;
             const m = await measure(tx, sale, hot);
-            if (!m.exists && sale.state !== 'ended') problems.push(`sale ${sale.id}: the hot store holds nothing (the reconciler rebuilds it)`);
+            // An embedded server's hot store lives in its own memory: `flashmart audit` run beside
+            // it (or after it stopped) sees an empty one, which says nothing about the sale.
+            if (!m.exists && sale.state !== 'ended' && hotKind === 'redis') problems.push(`sale ${sale.id}: the hot store holds nothing (the reconciler rebuilds it)`);
             if (m.drift !== 0) problems.push(`sale ${sale.id}: hot counters are off the database stock by ${m.drift}`);
           });
         }

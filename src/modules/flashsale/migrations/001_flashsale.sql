@@ -40,7 +40,8 @@ create table flash_purchases (
   order_id uuid unique,
   reason text,
   accepted_at timestamptz not null,
-  decided_at timestamptz not null default now(),
+  -- the moment the row was written (not the transaction's start), so answer delays are honest
+  decided_at timestamptz not null default clock_timestamp(),
   check ((status = 'succeeded') = (order_id is not null)),
   check (status = 'succeeded' or reason is not null)
 );
