@@ -4,6 +4,7 @@
  * expiry giving quantity back, settlement at the end, and a clean audit.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { describe, it } from 'node:test';
 import { auditChecks } from '../src/app.js';
 import { createHotSales } from '../src/modules/flashsale/index.js';
@@ -263,6 +264,41 @@ for (const mode of MODES) {
         assert.equal((await shop.sale(sale.id)).remaining, 10, 'repaired to the database stock');
       }
       assert.ok((await audit()).ok);
+    });
+
+    it('streams the sale live: a `sale` event now, then as its remaining quantity and status change (real socket)', async () => {
+      const { skuId } = await shop.product(seller, 3000, 10);
+      const sale = await shop.runningSale(seller, skuId, 2);
+      const url = await ctx.t.app.http.listen({ port: 0, host: '127.0.0.1' });
+      assertProblem(await ctx.api.get('/api/v1/flash-sales/00000000-0000-4000-8000-000000000000/stream'), 404, 'not_found');
+      assertProblem(await ctx.api.get('/api/v1/flash-sales/nope/stream'), 400, 'validation_failed');
+      const request = http.get(`${url}/api/v1/flash-sales/${sale.id}/stream`, { agent: false });
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) => request.once('response', resolve).once('error', reject));
+      assert.equal(response.statusCode, 200);
+      assert.match(String(response.headers['content-type']), /^text\/event-stream/);
+      const events: SaleBody[] = [];
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          const data = lines.find((line) => line.startsWith('data: '));
+          if (lines.includes('event: sale') && data) events.push(JSON.parse(data.slice(6)) as SaleBody);
+        }
+      });
+      try {
+        const first = await waitFor('the first sale event', async () => events[0]);
+        assert.deepEqual([first.id, first.remaining, first.status], [sale.id, 2, 'active']);
+        const buyers = await Promise.all([1, 2].map(() => shop.register('watched')));
+        for (const buyer of buyers) assert.equal((await shop.purchase(buyer, sale.id)).status, 202);
+        const last = await waitFor('the sold-out event', async () => events.find((e) => e.remaining === 0), 10_000, 20);
+        assert.equal(last.status, 'sold_out');
+        assert.ok(events.every((e, i) => i === 0 || e.remaining <= (events[i - 1]?.remaining ?? Infinity)), 'remaining only goes down here');
+      } finally {
+        request.destroy();
+      }
     });
 
     it('audits clean', async () => {

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CursorQuery, PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
+import { CursorQuery, PageQuery, ProblemSchema, openEventStream, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
 import { MoneySchema, PositiveMoneySchema } from '../../platform/money/index.js';
 import type { Caller, FlashsaleService } from './flashsale.service.js';
+import type { SaleLive } from './sale-live.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Status = Type.Union([Type.Literal('scheduled'), Type.Literal('active'), Type.Literal('sold_out'), Type.Literal('ended')]);
@@ -54,7 +55,7 @@ function callerOf(request: FastifyRequest): Caller {
 }
 
 /** API.md "Flash sales". */
-export function registerFlashsaleRoutes(app: FastifyInstance, sales: FlashsaleService): void {
+export function registerFlashsaleRoutes(app: FastifyInstance, sales: FlashsaleService, live: SaleLive): void {
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/api/v1/flash-sales',
     { ...user, schema: { tags, security, summary: "Create a flash sale (the SKU's seller or an admin); its quantity leaves the SKU's stock", body: CreateBody, response: { 201: FlashSaleSchema, ...problems } } },
@@ -77,6 +78,23 @@ export function registerFlashsaleRoutes(app: FastifyInstance, sales: FlashsaleSe
     '/api/v1/flash-sales/:id',
     { schema: { tags, summary: 'One flash sale', params, response: { 200: FlashSaleSchema, ...problems } } },
     async (request) => sales.get(request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/flash-sales/:id/stream',
+    {
+      schema: {
+        tags,
+        summary: 'Server-sent events: a `sale` event (data = the FlashSale) now and whenever its status or remaining quantity changes',
+        description: 'Public. Changes are seen within about half a second; a comment line every 15 s keeps the connection alive.',
+        params,
+        response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: Type.String() } } }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      await live.subscribe(request.params.id, () => openEventStream(reply));
+      return reply;
+    },
   );
 
   app.post<{ Params: { id: string } }>(

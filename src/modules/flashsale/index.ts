@@ -9,6 +9,7 @@ import { registerFlashsaleRoutes } from './flashsale.routes.js';
 import { createFlashsaleService, type FlashsaleService } from './flashsale.service.js';
 import { createHotSales } from './hot-sale.js';
 import { createReconciler, flashAudits, type Reconciler } from './reconciler.js';
+import { createSaleLive } from './sale-live.js';
 import './flashsale.events.js';
 import './flashsale.tables.js';
 
@@ -35,6 +36,7 @@ export function createFlashsaleModule(platform: Platform, deps: FlashsaleDepende
   const hot = createHotSales(platform.hotStore, { ratePerUser: config.flashRatePerUser });
   const admission = createAdmission(hot, { globalRate: config.flashRateGlobal });
   const service = createFlashsaleService({ db, hot, admission, catalog: deps.catalog, inventory: deps.inventory, logger, tokenMultiple: config.flashTokenMultiple, tokenTtlSeconds: config.flashTokenTtlSeconds });
+  const live = createSaleLive({ db, hot, logger });
   const reconciler = createReconciler({ db, hot, inventory: deps.inventory, logger, metrics, onRestored: (saleId) => admission.clearSoldOut(saleId) });
   // Every process (an api one cancelling an order too) gives flash quantity back in the transaction that ended the order.
   deps.orders.onFlashOrdersEnded((tx, ended) => reconciler.takeBack(tx, ended));
@@ -56,7 +58,7 @@ export function createFlashsaleModule(platform: Platform, deps: FlashsaleDepende
     reconciler,
     migrations: { module: 'flashsale', dir: new URL('./migrations/', import.meta.url) },
     registerRoutes(app) {
-      registerFlashsaleRoutes(app, service);
+      registerFlashsaleRoutes(app, service, live);
     },
     registerWorker() {
       platform.jobs.register('flashsale.start', (tx, payload) => service.markStarted(tx, payload.saleId));
@@ -66,6 +68,7 @@ export function createFlashsaleModule(platform: Platform, deps: FlashsaleDepende
     },
     audits: flashAudits(db, hot, platform.hotStore.kind, deps.orders.flashSaleQuantities),
     async stop() {
+      live.stop();
       await drain.stop();
       await reconciling.stop();
     },

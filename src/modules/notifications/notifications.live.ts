@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
-import type { EventStream } from './event-stream.js';
+import type { EventStream } from '../../platform/http/index.js';
 import { notificationView } from './notifications.service.js';
 import * as store from './notifications.store.js';
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CursorQuery, PageQuery, ProblemSchema, optionalBody, principalOf, strictObject } from '../../platform/http/index.js';
-import { openEventStream } from './event-stream.js';
+import { openEventStream } from '../../platform/http/index.js';
 import type { LiveFeed } from './notifications.live.js';
 import type { NotificationsService } from './notifications.service.js';
 
