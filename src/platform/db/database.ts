@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
+import { startPGliteThread } from './pglite-thread.js';
 import type { Db, Executor } from './tables.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -115,16 +115,13 @@ async function openPGlite(dataDir: string): Promise<Database> {
     location = path.join(dataDir, 'pgdata');
     fs.mkdirSync(location, { recursive: true });
   }
-  const pglite = await PGlite.create(location, { parsers: { [INT8_OID]: parseInt8 } });
+  const pglite = await startPGliteThread(location);
   const db: Db = new Kysely({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     kind: 'pglite',
     async listen(channel, onNotify) {
-      const unlisten = await pglite.listen(channel, () => onNotify());
-      return async () => {
-        if (!pglite.closed) await unlisten();
-      };
+      return pglite.listen(channel, onNotify);
     },
     async execScript(_executor, script) {
       // The caller holds PGlite's only session (inside its transaction); exec runs many statements on it.
