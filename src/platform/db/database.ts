@@ -57,13 +57,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-  const listeners: (() => Promise<void>)[] = [];
+  const listeners = new Set<() => Promise<void>>();
   return {
     db,
     kind: 'postgres',
     async listen(channel, onNotify) {
-      const stop = await listenOnPostgres(url, channel, onNotify);
-      listeners.push(stop);
+      const stopListening = await listenOnPostgres(url, channel, onNotify);
+      // Forgotten once stopped, so a process that listens and stops many times keeps nothing.
+      const stop = async () => {
+        listeners.delete(stop);
+        await stopListening();
+      };
+      listeners.add(stop);
       return stop;
     },
     async execScript(executor, script) {
@@ -74,7 +79,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await sql`select 1`.execute(db);
     },
     async close() {
-      await Promise.all(listeners.map((stop) => stop()));
+      await Promise.all([...listeners].map((stop) => stop()));
       await db.destroy();
     },
   };
