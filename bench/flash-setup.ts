@@ -6,14 +6,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanUpNamespace, createTestDatabase, uniqueName } from '../test/support/harness.js';
+import { APP_CONSUMER_GROUPS, cleanUpNamespace, createTestDatabase, uniqueName } from '../test/support/harness.js';
 import { SERVICE_URLS } from '../test/support/services.js';
 import { childEnv, freePort, sleep, startChild, stopChild, waitUntilAnswering, type Child } from './bench-processes.js';
 
 export type Mode = 'distributed' | 'embedded';
 
 /** RabbitMQ queues the app's consumer groups create (removed afterwards). */
-const GROUPS = ['wallet-points', 'notifications'];
 /** Settings the bench passes on to the flashmart processes when they are set in its own environment. */
 const TUNABLES = ['FLASHMART_FLASH_DRAIN_BATCH', 'FLASHMART_FLASH_DRAIN_LOOPS', 'FLASHMART_DB_POOL_SIZE', 'FLASHMART_FLASH_RECONCILE_SECONDS'];
 
@@ -74,7 +73,7 @@ export async function deployDistributed(apiProcesses: number, nodeArgs: NodeArgs
   const env = { ...flashEnv(), DATABASE_URL: database.url, REDIS_URL: SERVICE_URLS.redis, AMQP_URL: SERVICE_URLS.amqp, FLASHMART_NAMESPACE: namespace };
   const started: { child: Child; base: string }[] = [];
   const cleanUp = async () => {
-    await cleanUpNamespace(namespace, GROUPS).catch((error: unknown) => process.stdout.write(`  cleanup of namespace ${namespace} failed: ${String(error)}\n`));
+    await cleanUpNamespace(namespace, APP_CONSUMER_GROUPS).catch((error: unknown) => process.stdout.write(`  cleanup of namespace ${namespace} failed: ${String(error)}\n`));
     await database.drop();
   };
   const worker = { name: 'worker', role: 'worker' };

@@ -5,17 +5,15 @@
  * so autocannon, CPU-hungry itself, does not share their event loop. --profile DIR runs the
  * flashmart child with --cpu-prof (the profile is written when the child exits).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cleanUpNamespace, createTestDatabase, uniqueName } from '../test/support/harness.js';
+import { APP_CONSUMER_GROUPS, cleanUpNamespace, createTestDatabase, uniqueName } from '../test/support/harness.js';
 import { SERVICE_URLS, portAnswers } from '../test/support/services.js';
+import { childEnv, freePort, signalAllChildren, startChild, stopChild, waitUntilAnswering, type Child } from './bench-processes.js';
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 type CannonResult = { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number };
@@ -25,7 +23,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 type Mode = 'embedded' | 'distributed';
 const MODES: readonly Mode[] = ['embedded', 'distributed'];
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WARM_UP_SECONDS = 2;
 const TARGET_RATIO = 0.5;
 
@@ -34,14 +31,11 @@ type Measurement = { reqPerSec: number; p50: number; p99: number };
 type Row = Measurement & { mode: Mode; target: string; ratio: number | undefined };
 
 /** output: the last chunks it printed, so a child that fails to start can say why. */
-type Child = { name: string; process: ChildProcess; output: string[] };
 
-const children = new Set<ChildProcess>();
 let running: CannonRun | undefined;
 let interrupted = false;
 
 const isMode = (value: string): value is Mode => (MODES as readonly string[]).includes(value);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function positiveInt(raw: string, flag: string): number {
@@ -60,59 +54,6 @@ function readOptions(): Options {
     modes: values.mode ? [values.mode] : [...MODES],
     profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** The caller's environment minus anything that would point a child at other servers. */
-function childEnv(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('FLASHMART_') || ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'].includes(key)) delete env[key];
-  }
-  return { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', FLASHMART_REGISTER_RATE_PER_IP: '0', ...extra };
-}
-
-function startChild(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    if (output.push(chunk.toString()) > 20) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return { name, process: child, output };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  // SIGTERM first: a graceful exit is what makes --cpu-prof write its profile.
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitUntilAnswering(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output.join('')}`);
-    const ok = await fetch(url).then(async (response) => (await response.arrayBuffer(), response.ok), () => false);
-    if (ok) return;
-    await sleep(200);
-  }
-  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${child.output.join('')}`);
 }
 
 async function registerUser(base: string): Promise<string> {
@@ -159,7 +100,7 @@ async function distributedDeployment(): Promise<Deployment> {
   return {
     env: { DATABASE_URL: database.url, REDIS_URL: SERVICE_URLS.redis, AMQP_URL: SERVICE_URLS.amqp, FLASHMART_NAMESPACE: namespace, FLASHMART_ROLE: 'all' },
     async cleanUp() {
-      await cleanUpNamespace(namespace).catch((error: unknown) => say(`  cleanup of namespace ${namespace} failed: ${String(error)}`));
+      await cleanUpNamespace(namespace, APP_CONSUMER_GROUPS).catch((error: unknown) => say(`  cleanup of namespace ${namespace} failed: ${String(error)}`));
       await database.drop();
     },
   };
@@ -186,7 +127,7 @@ async function runMode(mode: Mode, helloUrl: string, options: Options): Promise<
     const ratio = me.reqPerSec / hello.reqPerSec;
     return [{ mode, target: 'GET /hello', ...hello, ratio: undefined }, { mode, target: 'GET /api/v1/me', ...me, ratio }];
   } finally {
-    if (child) await stopChild(child.process);
+    if (child) await stopChild(child);
     await deployment.cleanUp();
   }
 }
@@ -229,7 +170,7 @@ async function main(): Promise<void> {
     await waitUntilAnswering(hello, helloUrl);
     printTable(await runModes(options, helloUrl));
   } finally {
-    await stopChild(hello.process);
+    await stopChild(hello);
   }
 }
 
@@ -237,11 +178,11 @@ async function main(): Promise<void> {
 process.once('SIGINT', () => {
   interrupted = true;
   running?.stop();
-  for (const child of children) child.kill('SIGTERM');
+  signalAllChildren('SIGTERM');
 });
 // Last resort if the bench itself crashes: no server outlives it.
 process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
+  signalAllChildren('SIGKILL');
 });
 
 main().then(

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { client, type Client } from './client.js';
-import { SERVICE_URLS, servicesEnabled } from './services.js';
+import { SERVICE_URLS, deleteRedisNamespace, servicesEnabled } from './services.js';
 
 export type Mode = 'embedded' | 'services';
+
+/** Consumer groups the app itself subscribes: their RabbitMQ queues are removed with a namespace. */
+export const APP_CONSUMER_GROUPS: readonly string[] = ['wallet-points', 'notifications'];
 
 /** The modes this run covers: embedded always, the real services when they answer. */
 export const MODES: Mode[] = servicesEnabled ? ['embedded', 'services'] : ['embedded'];
@@ -38,15 +40,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 /** Deletes every Redis key and RabbitMQ queue/exchange a test namespace created. */
-export async function cleanUpNamespace(namespace: string, groups: string[] = []): Promise<void> {
-  const redis = new Redis(SERVICE_URLS.redis);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
+export async function cleanUpNamespace(namespace: string, groups: readonly string[] = []): Promise<void> {
+  await deleteRedisNamespace(namespace);
   const connection = await amqp.connect(SERVICE_URLS.amqp);
   const channel = await connection.createChannel();
   for (const group of groups) {
@@ -90,7 +85,7 @@ export async function createTestEnvironment(mode: Mode, overrides: Record<string
   }
   Object.assign(env, overrides);
   // Consumer groups the app itself subscribes (their RabbitMQ queues are removed afterwards).
-  const groups: string[] = ['wallet-points', 'notifications'];
+  const groups: string[] = [...APP_CONSUMER_GROUPS];
   return {
     mode,
     env,

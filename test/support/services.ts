@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import net from 'node:net';
 
 /** Where the real services are expected in tests (their default local addresses). */
@@ -24,4 +25,16 @@ export function portAnswers(url: string, defaultPort: number, timeoutMs = 1500):
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** Deletes every Redis key of a namespace (a test's own prefix). */
+export async function deleteRedisNamespace(namespace: string): Promise<void> {
+  const redis = new Redis(SERVICE_URLS.redis);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
 }

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../platform/http/index.js';
+import { createBusyBatcher } from '../../platform/busy-batcher.js';
 import type { AdmissionCode, AdmissionRequest, AdmissionResult, HotSales } from './hot-sale.js';
 
 /** Most purchases of one sale sent to the hot store in one script call. */
 const MAX_GROUP = 256;
 /** How long a process trusts that a sale is sold out before asking the hot store again. */
 const SOLD_OUT_FLAG_MS = 500;
-
-interface Waiting {
-  request: AdmissionRequest;
-  resolve(result: AdmissionResult): void;
-  reject(error: unknown): void;
-}
 
 /** A token bucket in this process (the global limit is per api process, API.md). */
 function localBucket(ratePerSecond: number) {
@@ -50,41 +45,20 @@ const REFUSALS: Partial<Record<AdmissionCode, () => AppError>> = {
 export function createAdmission(hot: HotSales, options: { globalRate: number }) {
   const soldOutUntil = new Map<string, number>();
   const global = options.globalRate > 0 ? localBucket(options.globalRate) : undefined;
-  const queues = new Map<string, { waiting: Waiting[]; busy: boolean }>();
+  const batchers = new Map<string, (request: AdmissionRequest) => Promise<AdmissionResult>>();
 
-  async function flush(saleId: string): Promise<void> {
-    const queue = queues.get(saleId);
-    if (!queue) return;
-    queue.busy = true;
-    while (queue.waiting.length > 0) {
-      const group = queue.waiting.splice(0, MAX_GROUP);
-      try {
-        const { results, remaining } = await hot.admit(
-          saleId,
-          group.map((w) => w.request),
-          Date.now(),
-        );
-        if (remaining === 0) soldOutUntil.set(saleId, Date.now() + SOLD_OUT_FLAG_MS);
-        group.forEach((w, i) => w.resolve(results[i] ?? { code: 'not_ready', retryAfterMs: 0 }));
-      } catch (error) {
-        for (const w of group) w.reject(error);
-      }
-    }
-    queue.busy = false;
-    queues.delete(saleId);
-  }
-
+  /** Purchases of one sale arriving together share one script call. */
   function submit(saleId: string, request: AdmissionRequest): Promise<AdmissionResult> {
-    let queue = queues.get(saleId);
-    if (!queue) {
-      queue = { waiting: [], busy: false };
-      queues.set(saleId, queue);
+    let batcher = batchers.get(saleId);
+    if (!batcher) {
+      batcher = createBusyBatcher(async (requests: AdmissionRequest[]) => {
+        const { results, remaining } = await hot.admit(saleId, requests, Date.now());
+        if (remaining === 0) soldOutUntil.set(saleId, Date.now() + SOLD_OUT_FLAG_MS);
+        return results;
+      }, MAX_GROUP);
+      batchers.set(saleId, batcher);
     }
-    const entry = queue;
-    return new Promise<AdmissionResult>((resolve, reject) => {
-      entry.waiting.push({ request, resolve, reject });
-      if (!entry.busy) void flush(saleId);
-    });
+    return batcher(request);
   }
 
   return {

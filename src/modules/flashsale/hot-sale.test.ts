@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { SERVICE_URLS, servicesEnabled } from '../../../test/support/services.js';
+import { SERVICE_URLS, deleteRedisNamespace, servicesEnabled } from '../../../test/support/services.js';
 import { openHotStore, type HotStore } from '../../platform/hot-store/index.js';
 import { createHotSales, type HotSaleDefinition, type HotSales } from './hot-sale.js';
 
@@ -29,12 +28,7 @@ for (const kind of kinds) {
       hot = createHotSales(store, { ratePerUser: 0 });
     });
     after(async () => {
-      if (kind === 'redis') {
-        const redis = new Redis(SERVICE_URLS.redis);
-        const keys = await redis.keys(`${namespace}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-        await redis.quit();
-      }
+      if (kind === 'redis') await deleteRedisNamespace(namespace);
       await store.close();
     });
 

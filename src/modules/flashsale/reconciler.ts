@@ -87,7 +87,11 @@ export function createReconciler(deps: { db: Db; hot: HotSales; inventory: Inven
      */
     async takeBack(tx: Tx, ended: EndedFlashOrder[]): Promise<void> {
       const bySale = new Map<string, EndedFlashOrder[]>();
-      for (const order of ended) bySale.set(order.flashSaleId, [...(bySale.get(order.flashSaleId) ?? []), order]);
+      for (const order of ended) {
+        const list = bySale.get(order.flashSaleId);
+        if (list) list.push(order);
+        else bySale.set(order.flashSaleId, [order]);
+      }
       for (const saleId of [...bySale.keys()].sort()) {
         const sale = await store.findSale(tx, saleId, { lock: true });
         if (!sale) continue;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { SERVICE_URLS, servicesEnabled } from '../../../test/support/services.js';
+import { SERVICE_URLS, deleteRedisNamespace, servicesEnabled } from '../../../test/support/services.js';
 import { openHotStore, type HotStore } from './index.js';
 
 const kinds = servicesEnabled ? (['memory', 'redis'] as const) : (['memory'] as const);
@@ -16,12 +16,7 @@ for (const kind of kinds) {
       store = await openHotStore(kind === 'redis' ? SERVICE_URLS.redis : undefined, namespace);
     });
     after(async () => {
-      if (kind === 'redis') {
-        const redis = new Redis(SERVICE_URLS.redis);
-        const keys = await redis.keys(`${namespace}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-        await redis.quit();
-      }
+      if (kind === 'redis') await deleteRedisNamespace(namespace);
       await store.close();
     });
 

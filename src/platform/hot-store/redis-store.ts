@@ -1,6 +1,10 @@
 import { Redis } from 'ioredis';
 import type { HotScript, HotStore, TokenBucketLimit, TokenBucketResult } from './hot-store.js';
 import { tokenBucketScript } from './scripts.js';
+import { createBusyBatcher } from '../busy-batcher.js';
+
+/** Most revocation lookups in one MGET. */
+const MAX_BATCH = 1000;
 
 /** The distributed hot store on Redis. Keys are prefixed with the deployment's namespace. */
 export async function createRedisHotStore(url: string, namespace: string): Promise<HotStore> {
@@ -30,7 +34,10 @@ export async function createRedisHotStore(url: string, namespace: string): Promi
   }
 
   await load(tokenBucketScript as HotScript<unknown>);
-  const existence = createExistenceBatcher(redis, k);
+  // `exists` runs on every authenticated request (the session revocation check): lookups that
+  // arrive together share one MGET, each still as fresh as a lookup of its own (a logout
+  // acknowledged before the request is always seen).
+  const exists = createBusyBatcher(async (keys: string[]) => (await redis.mget(keys.map(k))).map((value) => value !== null && value !== undefined), MAX_BATCH);
 
   return {
     kind: 'redis',
@@ -44,7 +51,7 @@ export async function createRedisHotStore(url: string, namespace: string): Promi
     async setIfAbsent(key, value, ttlMs) {
       return (await redis.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
     },
-    exists: existence.exists,
+    exists,
     async del(key) {
       await redis.del(k(key));
     },
@@ -64,49 +71,6 @@ export async function createRedisHotStore(url: string, namespace: string): Promi
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());
-    },
-  };
-}
-
-interface PendingLookup {
-  key: string;
-  resolve(found: boolean): void;
-  reject(error: unknown): void;
-}
-
-const MAX_BATCH = 1000;
-
-/**
- * `exists` runs on every authenticated request (the session revocation check). Lookups that
- * arrive while one MGET is in flight wait for the next MGET, which starts after they arrived,
- * so each answer is as fresh as a lookup of its own (a logout acknowledged before the request
- * is always seen), while a busy process sends one command per batch instead of one per request.
- */
-function createExistenceBatcher(redis: Redis, fullKey: (key: string) => string) {
-  let pending: PendingLookup[] = [];
-  let flushing = false;
-
-  async function flush(): Promise<void> {
-    flushing = true;
-    while (pending.length > 0) {
-      const batch = pending.slice(0, MAX_BATCH);
-      pending = pending.slice(batch.length);
-      try {
-        const values = await redis.mget(batch.map((lookup) => fullKey(lookup.key)));
-        batch.forEach((lookup, i) => lookup.resolve(values[i] !== null && values[i] !== undefined));
-      } catch (error) {
-        for (const lookup of batch) lookup.reject(error);
-      }
-    }
-    flushing = false;
-  }
-
-  return {
-    exists(key: string): Promise<boolean> {
-      return new Promise<boolean>((resolve, reject) => {
-        pending.push({ key, resolve, reject });
-        if (!flushing) void flush();
-      });
     },
   };
 }
