@@ -19,6 +19,7 @@ import { createCatalogModule, type CatalogService } from './modules/catalog/inde
 import { createPromotionsModule, type PromotionsService } from './modules/promotions/index.js';
 import { createOrdersModule, type OrdersService, type PlacementSaga } from './modules/orders/index.js';
 import { createFlashsaleModule, type FlashsaleService, type Reconciler } from './modules/flashsale/index.js';
+import { createAdminModule, type AdminService, type AuditTrail } from './modules/admin/index.js';
 
 export interface Modules {
   identity: IdentityService;
@@ -32,6 +33,9 @@ export interface Modules {
   flashsale: FlashsaleService;
   /** Flash-sale reconciliation (I7): workers run it on a timer; tests and the CLI may call it. */
   flashReconciler: Reconciler;
+  admin: AdminService;
+  /** The operation log of admin mutations: put on the HTTP server before any route. */
+  auditTrail: AuditTrail;
   /** The sandbox provider (a stand-in outside party), unless FLASHMART_SANDBOX=off. */
   sandbox: ReturnType<typeof createSandboxModule> | undefined;
   /** The business modules: their routes on api processes, their consumers and jobs on workers. */
@@ -56,6 +60,7 @@ export function createModules(platform: Platform): Modules {
   const orders = createOrdersModule(platform, { catalog: catalog.service, inventory: inventory.service, promotions: promotions.service, wallet: wallet.service, payments: payments.service });
   const flashsale = createFlashsaleModule(platform, { catalog: catalog.service, inventory: inventory.service, orders: orders.service });
   const notifications = createNotificationsModule(platform);
+  const admin = createAdminModule(platform, { identity: identity.service, orders: orders.service, flashsale: flashsale.service });
   let send: WebhookSender = async () => {
     throw new Error('no webhook target yet');
   };
@@ -75,8 +80,10 @@ export function createModules(platform: Platform): Modules {
     placement: orders.saga,
     flashsale: flashsale.service,
     flashReconciler: flashsale.reconciler,
+    admin: admin.service,
+    auditTrail: admin.auditTrail,
     sandbox,
-    all: [identity, payments, wallet, inventory, catalog, promotions, orders, flashsale, notifications],
+    all: [identity, payments, wallet, inventory, catalog, promotions, orders, flashsale, notifications, admin],
     setWebhookTarget(target) {
       send = target;
     },
@@ -184,7 +191,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         { name: 'broker', check: () => platform.transport.ping() },
       ],
     });
-    if (serveApi) for (const module of modules.all) await module.registerRoutes?.(http);
+    if (serveApi) {
+      // Before any route, so that every admin mutation of every module is logged.
+      modules.auditTrail.register(http);
+      for (const module of modules.all) await module.registerRoutes?.(http);
+    }
     if (runSandbox && modules.sandbox) {
       await modules.sandbox.registerRoutes?.(http);
       modules.setWebhookTarget(webhookSender(serveApi ? http : undefined, config.publicUrl));

@@ -123,6 +123,9 @@ export function createFlashsaleService(deps: FlashsaleDeps) {
       };
     },
 
+    /** Back office: how many flash sales were ever created. */
+    countSales: () => store.countSales(db),
+
     /** Admin: a scheduled sale starts now. */
     async startNow(id: string): Promise<FlashSale> {
       const row = await inTransaction(db, async (tx) => {

@@ -165,3 +165,8 @@ export async function buyerMismatches(db: Executor): Promise<{ sale_id: string; 
 export async function addReturnedToSku(db: Executor, saleId: string, quantity: number): Promise<void> {
   await db.updateTable('flash_sales').set({ returned_to_sku: sql<number>`returned_to_sku + ${quantity}` }).where('id', '=', saleId).execute();
 }
+
+export async function countSales(db: Executor): Promise<number> {
+  const row = await db.selectFrom('flash_sales').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}

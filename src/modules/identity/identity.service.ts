@@ -203,6 +203,16 @@ export function createIdentityService(options: IdentityOptions) {
     async listUsers(limit: number, afterId?: string): Promise<User[]> {
       return (await store.listUsers(db, limit, afterId)).map(publicUser);
     },
+
+    /** Back office: users in case-insensitive username order, optionally only names starting with `prefix` (any case); the cursor is the last name of the page. */
+    async pageUsers(filter: { prefix?: string }, limit: number, after?: string): Promise<{ items: User[]; nextCursor: string | null }> {
+      const rows = await store.searchUsers(db, filter, limit + 1, after);
+      const page = rows.slice(0, limit);
+      return { items: page.map(publicUser), nextCursor: rows.length > limit ? (page.at(-1)?.username.toLowerCase() ?? null) : null };
+    },
+
+    /** Back office: how many users exist. */
+    countUsers: () => store.countUsers(db),
   };
 }
 

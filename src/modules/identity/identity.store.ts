@@ -64,6 +64,19 @@ export async function listUsers(db: Executor, limit: number, afterId?: string): 
   return (await query.execute()).map(toUser);
 }
 
+/** A page of users in case-insensitive username order, optionally those whose name starts with `prefix`, after `afterName` (lower case). */
+export async function searchUsers(db: Executor, filter: { prefix?: string }, limit: number, afterName?: string): Promise<UserRecord[]> {
+  let query = db.selectFrom('identity_users').select(userColumns).orderBy(sql`lower(username)`).limit(limit);
+  if (filter.prefix) query = query.where(sql<boolean>`starts_with(lower(username), ${filter.prefix.toLowerCase()})`);
+  if (afterName !== undefined) query = query.where(sql`lower(username)`, '>', afterName);
+  return (await query.execute()).map(toUser);
+}
+
+export async function countUsers(db: Executor): Promise<number> {
+  const row = await db.selectFrom('identity_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
+
 export async function insertSession(db: Executor, session: { id: string; userId: string; refreshHash: string; expiresAt: Date }): Promise<void> {
   await db
     .insertInto('identity_sessions')

@@ -17,6 +17,9 @@ export type { PlacementSaga, PlaceOrderInput } from './place-order.saga.js';
 export type { Order } from './order-view.js';
 export type { OrderEvents, OrderEventBase } from './orders.events.js';
 export { ORDER_TRANSITIONS, type OrderStatus } from './order-state.js';
+export type { PaidFigures } from './orders.store.js';
+/** The API.md `Order` and its `status`, for other modules' routes that answer with orders. */
+export { OrderSchema, OrderStatusSchema } from './orders.schemas.js';
 
 export interface OrdersDependencies {
   catalog: CatalogService;

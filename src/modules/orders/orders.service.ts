@@ -274,6 +274,11 @@ export function createOrdersService(deps: OrdersDeps) {
       await scheduleJob(tx, 'orders.expire-many', { orderIds: orders.map((o) => o.id) }, { runAt: expiresAt, key: `orders.expire-many:${first}` });
     },
 
+    /** Back office: how many orders exist, and the ever-paid ones with their totals per currency. */
+    totals: () => store.orderTotals(db),
+    /** Back office: orders placed per UTC day, and paid (by the day of payment) per day and currency, from `since` on. */
+    dailyTotals: async (since: Date) => ({ placed: await store.placedByDay(db, since), paid: await store.paidByDay(db, since) }),
+
     /** Quantity held by live orders of each flash sale (the audit compares it with the sale's books). */
     flashSaleQuantities: (executor: Executor, saleIds: string[]) => store.flashSaleQuantities(executor, saleIds),
 

@@ -167,3 +167,37 @@ export async function flashSaleQuantities(db: Executor, saleIds: string[]): Prom
     .execute();
   return new Map(rows.map((r) => [r.flash_sale_id ?? '', Number(r.quantity)]));
 }
+
+// ---- back-office figures (read only) ----
+
+/** Orders ever paid (paid, then maybe shipped, completed or refunded: `paid_at` stays) in one currency. */
+export interface PaidFigures {
+  currency: string;
+  orders: number;
+  amount: number;
+}
+
+/** How many orders exist, and the ever-paid ones per currency (sorted by currency). */
+export async function orderTotals(db: Executor): Promise<{ placed: number; paid: PaidFigures[] }> {
+  const placed = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const paid = await sql<PaidFigures>`
+    select currency, count(*)::int8 as orders, sum(total)::int8 as amount
+    from orders where paid_at is not null group by currency order by currency`.execute(db);
+  return { placed: placed.n, paid: paid.rows };
+}
+
+/** Orders placed per UTC day (`YYYY-MM-DD`) from `since` on. */
+export async function placedByDay(db: Executor, since: Date): Promise<{ day: string; orders: number }[]> {
+  const result = await sql<{ day: string; orders: number }>`
+    select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int8 as orders
+    from orders where created_at >= ${since} group by 1 order by 1`.execute(db);
+  return result.rows;
+}
+
+/** Orders paid per UTC day (`YYYY-MM-DD`, the day of `paid_at`) and currency from `since` on, with their totals. */
+export async function paidByDay(db: Executor, since: Date): Promise<(PaidFigures & { day: string })[]> {
+  const result = await sql<PaidFigures & { day: string }>`
+    select to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD') as day, currency, count(*)::int8 as orders, sum(total)::int8 as amount
+    from orders where paid_at >= ${since} group by 1, 2 order by 1, 2`.execute(db);
+  return result.rows;
+}
