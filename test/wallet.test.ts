@@ -163,6 +163,25 @@ for (const mode of MODES) {
       assert.match((await api.get(`/sandbox/pay/${recharge.paymentId}`)).text, /This payment is <strong>succeeded<\/strong>/);
     });
 
+    it('the checkout page takes the shop back with ?return= (paths of this site only)', async () => {
+      const user = await api.register('w_return');
+      const recharge = await startRecharge(api, user.accessToken, { amount: 300, currency: 'CNY' });
+      const back = '/account/wallet?recharge=' + recharge.id;
+      const page = await api.get(`/sandbox/pay/${recharge.paymentId}?return=${encodeURIComponent(back)}`);
+      assert.equal(page.status, 200);
+      assert.ok(page.text.includes(`/succeed?return=${encodeURIComponent(back)}`), 'the Pay form carries the return path');
+      for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'relative']) {
+        assertProblem(await api.get(`/sandbox/pay/${recharge.paymentId}?return=${encodeURIComponent(evil)}`), 400, 'validation_failed', evil);
+        const refused = await api.post(`/sandbox/api/payments/${recharge.paymentId}/succeed?return=${encodeURIComponent(evil)}`, { raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        assertProblem(refused, 400, 'validation_failed', `post ${evil}`);
+      }
+      assert.equal((await api.get<{ status: string }>(`/api/v1/wallet/recharges/${recharge.id}`, { token: user.accessToken })).body.status, 'pending', 'refused posts changed nothing');
+      const res = await api.post(`/sandbox/api/payments/${recharge.paymentId}/succeed?return=${encodeURIComponent(back)}`, { raw: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(res.status, 303, res.text);
+      assert.equal(res.headers.location, back);
+      await waitForRecharge(api, user.accessToken, recharge.id, 'succeeded');
+    });
+
     it("another user's recharge answers 404, like one that does not exist", async () => {
       const owner = await api.register('w_owner');
       const other = await api.register('w_other');

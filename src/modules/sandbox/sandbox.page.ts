@@ -12,13 +12,14 @@ function formatMoney(amount: number, currency: string): string {
 }
 
 /** The checkout page: plain forms (no script, so the strict CSP holds). */
-export function checkoutPage(payment: SandboxPayment): string {
+export function checkoutPage(payment: SandboxPayment, returnPath?: string): string {
   const id = escapeHtml(payment.id);
   const pending = payment.status === 'pending';
+  const query = returnPath ? `?return=${escapeHtml(encodeURIComponent(returnPath))}` : '';
   const actions = pending
-    ? `<form method="post" action="/sandbox/api/payments/${id}/succeed"><button class="pay" type="submit">Pay</button></form>
-       <form method="post" action="/sandbox/api/payments/${id}/fail"><button class="fail" type="submit">Fail</button></form>`
-    : `<p class="status">This payment is <strong>${escapeHtml(payment.status)}</strong>.</p><p><a href="/">Back to the shop</a></p>`;
+    ? `<form method="post" action="/sandbox/api/payments/${id}/succeed${query}"><button class="pay" type="submit">Pay</button></form>
+       <form method="post" action="/sandbox/api/payments/${id}/fail${query}"><button class="fail" type="submit">Fail</button></form>`
+    : `<p class="status">This payment is <strong>${escapeHtml(payment.status)}</strong>.</p><p><a href="${escapeHtml(returnPath ?? '/')}">Back to the shop</a></p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sandbox checkout</title>

@@ -14,7 +14,13 @@ const SandboxPaymentSchema = strictObject({
   createdAt: Type.String(),
 });
 
-type Params = { Params: { paymentId: string } };
+/**
+ * Where the payer goes back to after deciding, like a PSP's return URL: only a path of this
+ * site (no scheme, no `//host`), so the page cannot be used to redirect anywhere else.
+ */
+const ReturnQuery = strictObject({ return: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, pattern: '^/(?![/\\\\])[^\\s]*$' })) });
+
+type Params = { Params: { paymentId: string }; Querystring: { return?: string } };
 
 /** API.md "Sandbox payment provider": the checkout page and the provider's own API. */
 export async function registerSandboxRoutes(app: FastifyInstance, sandbox: SandboxService): Promise<void> {
@@ -24,11 +30,11 @@ export async function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandb
 
     scope.get<Params>(
       '/sandbox/pay/:paymentId',
-      { schema: { tags: ['sandbox'], summary: 'Checkout page with Pay and Fail buttons', params: PaymentParams } },
+      { schema: { tags: ['sandbox'], summary: 'Checkout page with Pay and Fail buttons (`return`: the shop path to go back to afterwards)', params: PaymentParams, querystring: ReturnQuery } },
       async (request, reply) => {
         const payment = await sandbox.find(request.params.paymentId);
         if (!payment) throw new AppError('not_found', 'no such sandbox payment');
-        return reply.type('text/html; charset=utf-8').send(checkoutPage(payment));
+        return reply.type('text/html; charset=utf-8').send(checkoutPage(payment, request.query.return));
       },
     );
 
@@ -44,14 +50,16 @@ export async function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandb
             tags: ['sandbox'],
             summary: `The payer ${action === 'succeed' ? 'pays' : 'fails to pay'}; a signed webhook follows`,
             params: PaymentParams,
+            querystring: ReturnQuery,
             response: { 200: SandboxPaymentSchema, 404: ProblemSchema, 409: ProblemSchema },
           },
         },
         async (request, reply) => {
           const fromForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-          const page = `/sandbox/pay/${request.params.paymentId}`;
+          const back = request.query.return;
+          const page = back ?? `/sandbox/pay/${request.params.paymentId}`;
           if (!fromForm) return sandbox.decide(request.params.paymentId, outcome);
-          // A person at the checkout page goes back to it, which shows the outcome either way.
+          // A person at the checkout page goes back to the shop (or to the page, which shows the outcome).
           try {
             await sandbox.decide(request.params.paymentId, outcome);
           } catch (error) {
