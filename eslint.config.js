@@ -4,6 +4,7 @@
 // (src/modules/<m>/index.ts), and src/platform never imports src/modules.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import { moduleBoundariesPlugin } from './eslint-rules/module-boundaries.js';
 
@@ -57,5 +58,11 @@ export default defineConfig(
       ],
       'prefer-const': 'error',
     },
+  },
+  {
+    // The web app: React's rules of hooks (a missed dependency is a stale-data bug).
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
 );

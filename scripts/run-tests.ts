@@ -3,7 +3,7 @@
  * when PostgreSQL, Redis and RabbitMQ answer at their default local addresses; otherwise
  * they are skipped, loudly. FLASHMART_REQUIRE_SERVICES=1 (set by .ci/run) makes them required.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SERVICE_URLS, portAnswers } from '../test/support/services.js';
@@ -29,6 +29,17 @@ const missing: string[] = [];
 for (const check of checks) if (!(await portAnswers(check.url, check.port))) missing.push(`${check.name} (${new URL(check.url).host})`);
 
 const required = process.env.FLASHMART_REQUIRE_SERVICES === '1';
+// The browser tests drive the built web app: rebuild it when a source is newer than the build.
+const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  if (required) {
+    process.stderr.write(`FLASHMART_REQUIRE_SERVICES=1 but Chromium is missing at ${chromium} (apt-get install -y chromium)\n`);
+    process.exit(1);
+  }
+  missing.push(`Chromium (${chromium}: the browser tests are skipped)`);
+}
 let skippedNotice = '';
 if (missing.length > 0) {
   if (required) {
@@ -38,8 +49,8 @@ if (missing.length > 0) {
   skippedNotice = [
     '',
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-    `!! SKIPPED: every real-service suite (PostgreSQL + Redis + RabbitMQ scenarios).`,
-    `!! Not answering: ${missing.join(', ')}. Only the embedded adapters were tested.`,
+    `!! SKIPPED: the suites that need what is missing (real-service scenarios, browser tests).`,
+    `!! Missing: ${missing.join(', ')}.`,
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '',
   ].join('\n');
@@ -51,7 +62,7 @@ const child = spawn(
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
   {
     stdio: 'inherit',
-    env: { ...process.env, FLASHMART_TEST_SERVICES: missing.length === 0 ? '1' : '0' },
+    env: { ...process.env, FLASHMART_TEST_SERVICES: missing.some((name) => !name.startsWith('Chromium')) ? '0' : '1' },
   },
 );
 child.on('exit', (code, signal) => {

@@ -1,0 +1,95 @@
+import { Fragment, useState, type ReactNode } from 'react';
+import type { Order, OrderStatus } from '../../api/types';
+import { MoneyText, StatusBadge } from '../../components/states';
+import { formatDateTime } from '../../format';
+import { useCursorList } from '../../hooks';
+import { useI18n, useT } from '../../i18n';
+import { AdminPage, ShortId, StatusTabs, useStatusParam } from './admin-page';
+import { DataTable } from './data-table';
+import { ListStates } from './list-states';
+import { OrderDetail } from './order-detail';
+
+const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'] as const satisfies readonly OrderStatus[];
+const COLUMNS = 7;
+const DETAIL_STYLE = { position: 'sticky', left: 0, maxWidth: 'calc(100vw - 2.7rem)' } as const;
+
+function OrderRow({ order, open, onToggle }: { order: Order; open: boolean; onToggle: () => void }): ReactNode {
+  const { t, language } = useI18n();
+  return (
+    <tr data-testid="order-row" data-order-id={order.id}>
+      <td>
+        <ShortId id={order.id} />
+      </td>
+      <td>
+        <ShortId id={order.buyerId} />
+      </td>
+      <td>
+        <ShortId id={order.sellerId} />
+      </td>
+      <td>
+        <MoneyText money={order.total} />
+      </td>
+      <td>
+        <StatusBadge status={order.status} label={t(`admin.orderStatus.${order.status}`)} />
+      </td>
+      <td>{formatDateTime(order.createdAt, language)}</td>
+      <td>
+        <button type="button" className="link" aria-expanded={open} data-testid="order-toggle" onClick={onToggle}>
+          {open ? t('admin.orders.hide') : t('admin.orders.details')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function OrdersTable({ orders }: { orders: Order[] }): ReactNode {
+  const t = useT();
+  const [openId, setOpenId] = useState<string | null>(null);
+  return (
+    <DataTable
+      headings={[
+        t('admin.orders.id'),
+        t('admin.orders.buyer'),
+        t('admin.orders.seller'),
+        t('admin.orders.total'),
+        t('admin.orders.status'),
+        t('admin.orders.createdAt'),
+        <span key="actions" className="muted">
+          {t('admin.orders.actions')}
+        </span>,
+      ]}
+      minWidth="48rem"
+    >
+      {orders.map((order) => (
+        <Fragment key={order.id}>
+          <OrderRow order={order} open={openId === order.id} onToggle={() => setOpenId(openId === order.id ? null : order.id)} />
+          {openId === order.id && (
+            <tr data-testid="order-detail-row">
+              <td colSpan={COLUMNS}>
+                {/* Stays in view while the wide table scrolls sideways on a phone. */}
+                <div style={DETAIL_STYLE}>
+                  <OrderDetail order={order} />
+                </div>
+              </td>
+            </tr>
+          )}
+        </Fragment>
+      ))}
+    </DataTable>
+  );
+}
+
+/** /admin/orders: every order, newest first, by status; a row opens its details in place. */
+export function OrdersPage(): ReactNode {
+  const t = useT();
+  const status = useStatusParam(ORDER_STATUSES);
+  const list = useCursorList<Order>('/admin/orders', { status });
+  return (
+    <AdminPage title={t('admin.orders.title')}>
+      <StatusTabs base="/admin/orders" statuses={ORDER_STATUSES} current={status} label={(value) => t(`admin.orderStatus.${value}`)} />
+      <ListStates list={list} empty={t('admin.orders.empty')}>
+        {(orders) => <OrdersTable orders={orders} />}
+      </ListStates>
+    </AdminPage>
+  );
+}

@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { Async, Empty } from '../../components/states';
+import { useAsync } from '../../hooks';
+import { useT, type Translate } from '../../i18n';
+import { Link, useLocation } from '../../router';
+import { FlashSaleForm } from './flash-sale-form';
+import { gatherPages } from './paging';
+import { SellerLayout } from './seller-layout';
+import { skuLabel } from './status-labels';
+import type { SaleableSku, SellerProduct } from './types';
+
+function saleableSkus(t: Translate, products: SellerProduct[]): SaleableSku[] {
+  return products
+    .filter((product) => product.status === 'listed')
+    .flatMap((product) => product.skus.map((sku) => ({ skuId: sku.id, label: `${product.title} · ${skuLabel(t, sku)}`, price: sku.price, stock: sku.stock })));
+}
+
+/** /seller/flash-sales/new?skuId=: put one of my SKUs on flash sale. */
+export function FlashSaleNewPage(): ReactNode {
+  const t = useT();
+  const { search } = useLocation();
+  const state = useAsync(() => gatherPages<SellerProduct>('/me/products', {}, 500), []);
+  return (
+    <SellerLayout>
+      <h1>{t('seller.flash.create')}</h1>
+      <Async state={state}>
+        {(products) => {
+          const skus = saleableSkus(t, products.items);
+          if (skus.length === 0) {
+            return (
+              <Empty>
+                {t('seller.flash.noSkus')} <Link to="/seller/products/new">{t('seller.products.publish')}</Link>
+              </Empty>
+            );
+          }
+          return <FlashSaleForm skus={skus} initialSkuId={search.get('skuId') ?? ''} />;
+        }}
+      </Async>
+    </SellerLayout>
+  );
+}
