@@ -202,7 +202,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const webPage = options.serveApi && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/sandbox/');
+    // Client-side routes get the app's page; API paths and missing build files (an asset named by
+    // a page from an older build) get a real 404.
+    const webPage = options.serveApi && request.method === 'GET' && !/^\/(api|sandbox|assets)\//.test(path);
     if (webPage && app.hasReplyDecorator('sendFile')) return reply.type('text/html').sendFile('index.html');
     return sendProblem(reply, 'not_found', `no route for ${request.method} ${path}`);
   });
@@ -248,9 +250,13 @@ function securityHeaders(): Record<string, string> {
   return headers;
 }
 
-/** The single-page web app: static files, and index.html for its client-side routes. */
+/**
+ * The single-page web app: static files, and index.html for its client-side routes (through the
+ * not-found handler). Files are looked up per request (wildcard), so a rebuild of web/dist is
+ * served without a restart.
+ */
 async function registerWeb(app: FastifyInstance, webRoot?: string): Promise<void> {
   const root = webRoot ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
   if (!fs.existsSync(root)) return;
-  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: true, index: ['index.html'] });
 }
