@@ -7,6 +7,13 @@ export function exponentOf(currency: string): number {
   return EXPONENTS[currency] ?? 2;
 }
 
+/** One sum per currency, in the order the currencies first appear. */
+export function sumByCurrency(items: Money[]): Money[] {
+  const sums = new Map<string, number>();
+  for (const money of items) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
+  return [...sums].map(([currency, amount]) => ({ amount, currency }));
+}
+
 /** `{amount: 12345, currency: 'CNY'}` → `¥123.45` in the visitor's language. */
 export function formatMoney(money: Money, language: string): string {
   const exponent = exponentOf(money.currency);

@@ -47,6 +47,8 @@ export interface CursorList<T> {
   hasMore: boolean;
   loadMore(): void;
   reload(): void;
+  /** Changes rows in place (e.g. one a mutation answered anew), until the list is read again. */
+  update(change: (item: T) => T): void;
 }
 
 /** A list that follows API.md's cursor convention, page by page ("load more"). */
@@ -90,7 +92,47 @@ export function useCursorList<T>(path: string, query: RequestOptions['query'] = 
     hasMore: cursor !== null,
     loadMore: () => void fetchPage(cursor, false),
     reload: () => setVersion((v) => v + 1),
+    update: (change) => setItems((old) => old.map(change)),
   };
+}
+
+/** A mutation a person starts (a button, a form): whether it runs, and how it failed. */
+export interface Action {
+  /** The name of the call now running (to mark which button was pressed), or null. */
+  running: string | null;
+  /** True while a call runs (to disable the controls that start one). */
+  busy: boolean;
+  /** Why the last call failed (or what `fail` was given); null once another starts. */
+  error: unknown;
+  /**
+   * Runs `work` unless a call of this action is already running. Resolves with its result, or
+   * undefined when it failed (see `error`) or did not run.
+   */
+  run<T>(work: () => Promise<T>, name?: string): Promise<T | undefined>;
+  /** Shows a failure found before anything was sent (a form's own check). */
+  fail(error: unknown): void;
+}
+
+export function useAction(): Action {
+  const [running, setRunning] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const busy = useRef(false);
+  const run = useCallback(async <T,>(work: () => Promise<T>, name = 'run'): Promise<T | undefined> => {
+    if (busy.current) return undefined;
+    busy.current = true;
+    setRunning(name);
+    setError(null);
+    try {
+      return await work();
+    } catch (reason) {
+      setError(reason);
+      return undefined;
+    } finally {
+      busy.current = false;
+      setRunning(null);
+    }
+  }, []);
+  return { running, busy: running !== null, error, run, fail: setError };
 }
 
 /** The current time, ticking every `intervalMs` (for countdowns). */

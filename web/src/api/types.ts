@@ -44,6 +44,12 @@ export interface Product {
   createdAt: string;
 }
 
+/** The answer of `POST /skus/{id}/stock-adjustments`. */
+export interface StockAdjustment {
+  skuId: string;
+  stock: number;
+}
+
 export interface Category {
   id: string;
   parentId: string | null;
@@ -58,7 +64,8 @@ export interface Brand {
   logoUrl: string | null;
 }
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
+export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface ShippingAddress {
   recipient: string;
@@ -113,7 +120,10 @@ export interface Order {
   discount: Money;
   total: Money;
   couponCode?: string;
-  shippingAddress?: ShippingAddress | null;
+  shippingAddress?: ShippingAddress;
+  paymentMethod?: 'wallet' | 'sandbox';
+  carrier?: string;
+  trackingNumber?: string;
   expiresAt: string;
   createdAt: string;
   paidAt?: string;
@@ -121,9 +131,19 @@ export interface Order {
   completedAt?: string;
   cancelledAt?: string;
   cancelReason?: string;
+  refundedAt?: string;
+  refundReason?: string;
 }
 
-export type FlashSaleStatus = 'scheduled' | 'active' | 'sold_out' | 'ended';
+/** The answer of `POST /orders/{id}/pay` with method `sandbox`: pay on the provider's page. */
+export interface SandboxPayResult {
+  order: Order;
+  payment: { id: string; payUrl: string };
+}
+
+export const FLASH_SALE_STATUSES = ['scheduled', 'active', 'sold_out', 'ended'] as const;
+
+export type FlashSaleStatus = (typeof FLASH_SALE_STATUSES)[number];
 
 export interface FlashSale {
   id: string;
@@ -164,7 +184,7 @@ export interface LedgerEntry {
   type: string;
   amount: Money;
   balanceAfter: number;
-  reference: string | null;
+  reference: string;
   createdAt: string;
 }
 
@@ -173,7 +193,20 @@ export interface Recharge {
   status: 'pending' | 'succeeded' | 'failed';
   amount: Money;
   paymentId: string;
+  /** Only in the answer of `POST /wallet/recharges`. */
   payUrl?: string;
+}
+
+/** The answer of `POST /wallet/recharges`: the provider's page to pay on. */
+export interface RechargeCreated extends Recharge {
+  payUrl: string;
+}
+
+/** The answer of `POST /wallet/withdrawals`. */
+export interface Withdrawal {
+  id: string;
+  status: 'succeeded';
+  amount: Money;
 }
 
 export interface Coupon {
@@ -181,21 +214,26 @@ export interface Coupon {
   code: string;
   sellerId: string;
   discount: Money;
-  minSpend: Money | null;
+  /** Zero when the coupon has no minimum. */
+  minSpend: Money;
   quantity: number;
   remaining: number;
   validFrom: string;
   validUntil: string | null;
 }
 
+/** One of the caller's claimed coupons (`GET /me/coupons`). */
 export interface ClaimedCoupon {
   id: string;
+  couponId: string;
   code: string;
+  sellerId: string;
+  discount: Money;
+  minSpend: Money;
+  validFrom: string;
+  validUntil: string | null;
   status: 'available' | 'used' | 'expired';
-  discount?: Money;
-  minSpend?: Money | null;
-  sellerId?: string;
-  validUntil?: string | null;
+  orderId: string | null;
 }
 
 export interface Notification {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { errorSentence, useI18n, useT } from '../i18n';
 import { formatMoney } from '../format';
-import type { Money } from '../api/types';
+import type { FlashSaleStatus, Money, OrderStatus } from '../api/types';
 
 export function Loading(): ReactNode {
   const t = useT();
@@ -17,13 +17,13 @@ export function Empty({ children }: { children?: ReactNode }): ReactNode {
   return <p className="state empty">{children ?? t('state.empty')}</p>;
 }
 
-/** An error as a sentence, with a retry button when the caller can retry. */
-export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }): ReactNode {
+/** A sentence saying what failed (nothing when there is none), with a retry button when the caller can retry. */
+export function ErrorLine({ message, onRetry }: { message: string | null; onRetry?: () => void }): ReactNode {
   const t = useT();
-  if (!error) return null;
+  if (!message) return null;
   return (
     <div className="error-box" role="alert">
-      <span>{errorSentence(t, error)}</span>
+      <span>{message}</span>
       {onRetry && (
         <button type="button" className="link" onClick={onRetry}>
           {t('action.retry')}
@@ -31,6 +31,13 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
       )}
     </div>
   );
+}
+
+/** An error as a sentence, with a retry button when the caller can retry. */
+export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }): ReactNode {
+  const t = useT();
+  if (!error) return null;
+  return <ErrorLine message={errorSentence(t, error)} onRetry={onRetry} />;
 }
 
 /** Loading, error or content: the three states every page that fetches has. */
@@ -68,4 +75,16 @@ export function MoreButton({ list }: { list: { hasMore: boolean; loading: boolea
 
 export function StatusBadge({ status, label }: { status: string; label: string }): ReactNode {
   return <span className={`badge status-${status}`}>{label}</span>;
+}
+
+/** An order's status as a badge, in the words every area shares (`status.order.*`). */
+export function OrderStatusBadge({ status }: { status: OrderStatus }): ReactNode {
+  const t = useT();
+  return <StatusBadge status={status} label={t(`status.order.${status}`)} />;
+}
+
+/** A flash sale's status as a badge, in the words every area shares (`status.sale.*`). */
+export function SaleStatusBadge({ status }: { status: FlashSaleStatus }): ReactNode {
+  const t = useT();
+  return <StatusBadge status={status} label={t(`status.sale.${status}`)} />;
 }

@@ -10,7 +10,6 @@ export const admin: AreaMessages = {
     'admin.nav.flashSales': 'Flash sales',
     'admin.nav.catalog': 'Categories & brands',
     'admin.nav.auditLog': 'Audit log',
-    'admin.tabs.all': 'All',
     'admin.tabs.label': 'Filter by status',
 
     'admin.stats.title': 'Statistics',
@@ -64,12 +63,6 @@ export const admin: AreaMessages = {
     'admin.orders.cancelReason': 'Reason',
     'admin.orders.address': 'Ship to',
     'admin.orders.label': '{label}: ',
-    'admin.orderStatus.pending_payment': 'Awaiting payment',
-    'admin.orderStatus.paid': 'Paid',
-    'admin.orderStatus.shipped': 'Shipped',
-    'admin.orderStatus.completed': 'Completed',
-    'admin.orderStatus.cancelled': 'Cancelled',
-    'admin.orderStatus.refunded': 'Refunded',
 
     'admin.flashSales.title': 'Flash sales',
     'admin.flashSales.empty': 'No flash sales here.',
@@ -83,10 +76,6 @@ export const admin: AreaMessages = {
     'admin.flashSales.startNow': 'Start now',
     'admin.flashSales.starting': 'Starting…',
     'admin.flashSales.alreadyStarted': 'This sale has already started. Reload the list to see it.',
-    'admin.saleStatus.scheduled': 'Scheduled',
-    'admin.saleStatus.active': 'Live',
-    'admin.saleStatus.sold_out': 'Sold out',
-    'admin.saleStatus.ended': 'Ended',
 
     'admin.catalog.title': 'Categories & brands',
     'admin.catalog.categories': 'Categories',
@@ -143,7 +132,6 @@ export const admin: AreaMessages = {
     'admin.nav.flashSales': '秒杀',
     'admin.nav.catalog': '类目与品牌',
     'admin.nav.auditLog': '操作日志',
-    'admin.tabs.all': '全部',
     'admin.tabs.label': '按状态筛选',
 
     'admin.stats.title': '统计',
@@ -197,12 +185,6 @@ export const admin: AreaMessages = {
     'admin.orders.cancelReason': '取消原因',
     'admin.orders.address': '收货地址',
     'admin.orders.label': '{label}：',
-    'admin.orderStatus.pending_payment': '待支付',
-    'admin.orderStatus.paid': '已支付',
-    'admin.orderStatus.shipped': '已发货',
-    'admin.orderStatus.completed': '已完成',
-    'admin.orderStatus.cancelled': '已取消',
-    'admin.orderStatus.refunded': '已退款',
 
     'admin.flashSales.title': '秒杀',
     'admin.flashSales.empty': '这里没有秒杀活动。',
@@ -216,10 +198,6 @@ export const admin: AreaMessages = {
     'admin.flashSales.startNow': '立即开始',
     'admin.flashSales.starting': '正在开始…',
     'admin.flashSales.alreadyStarted': '该秒杀已经开始，请刷新列表查看。',
-    'admin.saleStatus.scheduled': '未开始',
-    'admin.saleStatus.active': '进行中',
-    'admin.saleStatus.sold_out': '已抢光',
-    'admin.saleStatus.ended': '已结束',
 
     'admin.catalog.title': '类目与品牌',
     'admin.catalog.categories': '类目',

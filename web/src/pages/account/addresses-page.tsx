@@ -2,16 +2,10 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Address, Page } from '../../api/types';
 import { Async, Empty, ErrorMessage } from '../../components/states';
-import { useAsync } from '../../hooks';
+import { useAction, useAsync, type Action } from '../../hooks';
 import { useT } from '../../i18n';
 import { AddressForm } from './address-form';
 import { AddressLines } from './order-parts';
-import { useAction, type Action } from './use-action';
-import type { ShippingAddress } from './types';
-
-function linesOf(address: Address): ShippingAddress {
-  return { ...address, line2: address.line2 ?? undefined, region: address.region ?? undefined, postalCode: address.postalCode ?? undefined };
-}
 
 interface CardProps {
   address: Address;
@@ -24,10 +18,10 @@ function AddressCard({ address, action, onEdit, onChanged }: CardProps): ReactNo
   const t = useT();
   const path = `/addresses/${encodeURIComponent(address.id)}`;
   const setDefault = async (): Promise<void> => {
-    if (await action.run(`default:${address.id}`, () => api<Address>(path, { method: 'PATCH', body: { isDefault: true } }))) onChanged();
+    if (await action.run(() => api<Address>(path, { method: 'PATCH', body: { isDefault: true } }))) onChanged();
   };
   const remove = async (): Promise<void> => {
-    if ((await action.run(`delete:${address.id}`, () => api<void>(path, { method: 'DELETE' }).then(() => true))) === true) onChanged();
+    if (await action.run(() => api<void>(path, { method: 'DELETE' }).then(() => true))) onChanged();
   };
   return (
     <div className="card" style={{ display: 'grid', gap: '0.5rem' }} data-testid="address-row" data-address-id={address.id} data-default={address.isDefault}>
@@ -38,17 +32,17 @@ function AddressCard({ address, action, onEdit, onChanged }: CardProps): ReactNo
           </span>
         </span>
       )}
-      <AddressLines address={linesOf(address)} />
+      <AddressLines address={address} />
       <div style={{ display: 'flex', gap: '0.5rem', flexWrap: 'wrap' }}>
-        <button type="button" className="secondary small" disabled={action.running !== null} onClick={onEdit} data-testid="address-edit">
+        <button type="button" className="secondary small" disabled={action.busy} onClick={onEdit} data-testid="address-edit">
           {t('action.edit')}
         </button>
         {!address.isDefault && (
-          <button type="button" className="secondary small" disabled={action.running !== null} onClick={() => void setDefault()} data-testid="address-set-default">
+          <button type="button" className="secondary small" disabled={action.busy} onClick={() => void setDefault()} data-testid="address-set-default">
             {t('account.address.setDefault')}
           </button>
         )}
-        <button type="button" className="danger small" disabled={action.running !== null} onClick={() => void remove()} data-testid="address-delete">
+        <button type="button" className="danger small" disabled={action.busy} onClick={() => void remove()} data-testid="address-delete">
           {t('action.delete')}
         </button>
       </div>

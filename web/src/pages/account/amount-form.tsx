@@ -1,9 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Money } from '../../api/types';
+import { CurrencySelect } from '../../components/currency-select';
 import { ErrorMessage } from '../../components/states';
 import { amountText, parseAmount } from '../../format';
 import { useT } from '../../i18n';
-import { useAction } from './use-action';
+import { useAction } from '../../hooks';
 
 interface Props {
   title: string;
@@ -28,7 +29,7 @@ export function AmountForm({ title, submitLabel, testPrefix, currencies, send }:
     const amount = parseAmount(text, currency);
     setInvalid(amount === null || amount <= 0);
     if (amount === null || amount <= 0) return;
-    const done = await action.run('send', () => send({ amount, currency }).then(() => true));
+    const done = await action.run(() => send({ amount, currency }).then(() => true));
     if (done) setText('');
   };
 
@@ -36,16 +37,7 @@ export function AmountForm({ title, submitLabel, testPrefix, currencies, send }:
     <form className="card form" onSubmit={(e) => void submit(e)} noValidate>
       <h3>{title}</h3>
       <div className="row">
-        <label>
-          {t('account.wallet.currency')}
-          <select value={currency} onChange={(e) => setCurrency(e.target.value)} data-testid={`${testPrefix}-currency`}>
-            {currencies.map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CurrencySelect value={currency} onChange={setCurrency} testId={`${testPrefix}-currency`} currencies={currencies} />
         <label>
           {t('account.wallet.amount')}
           <input
@@ -66,7 +58,7 @@ export function AmountForm({ title, submitLabel, testPrefix, currencies, send }:
       )}
       <ErrorMessage error={action.error} />
       <div className="actions">
-        <button type="submit" disabled={action.running !== null} data-testid={`${testPrefix}-submit`}>
+        <button type="submit" disabled={action.busy} data-testid={`${testPrefix}-submit`}>
           {submitLabel}
         </button>
       </div>

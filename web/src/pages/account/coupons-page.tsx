@@ -1,11 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, newIdempotencyKey } from '../../api/client';
+import type { ClaimedCoupon } from '../../api/types';
 import { Empty, ErrorMessage, Loading, MoneyText, MoreButton, StatusBadge } from '../../components/states';
 import { formatDate } from '../../format';
-import { useCursorList } from '../../hooks';
+import { useAction, useCursorList } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { useAction } from './use-action';
-import type { MyCoupon } from './types';
 
 const CODE_PATTERN = /^[A-Z0-9]{4,32}$/;
 
@@ -40,7 +39,7 @@ function ClaimForm({ onClaimed }: { onClaimed(): void }): ReactNode {
     setInvalid(!CODE_PATTERN.test(wanted));
     setClaimed(null);
     if (!CODE_PATTERN.test(wanted)) return;
-    const answer = await action.run('claim', () =>
+    const answer = await action.run(() =>
       api<{ id: string; code: string }>(`/coupons/${encodeURIComponent(wanted)}/claim`, { method: 'POST', headers: { 'Idempotency-Key': newIdempotencyKey() } }),
     );
     if (!answer) return;
@@ -56,7 +55,7 @@ function ClaimForm({ onClaimed }: { onClaimed(): void }): ReactNode {
           {t('account.coupons.code')}
           <input value={code} maxLength={32} autoCapitalize="characters" autoComplete="off" onChange={(e) => setCode(e.target.value.toUpperCase())} aria-invalid={invalid} data-testid="coupon-code" />
         </label>
-        <button type="submit" disabled={action.running !== null} data-testid="coupon-claim">
+        <button type="submit" disabled={action.busy} data-testid="coupon-claim">
           {t('account.coupons.claim')}
         </button>
       </div>
@@ -75,7 +74,7 @@ function ClaimForm({ onClaimed }: { onClaimed(): void }): ReactNode {
   );
 }
 
-function CouponCard({ coupon }: { coupon: MyCoupon }): ReactNode {
+function CouponCard({ coupon }: { coupon: ClaimedCoupon }): ReactNode {
   const { t, language } = useI18n();
   return (
     <div className="card" style={{ display: 'grid', gap: '0.3rem' }} data-testid="coupon-row" data-coupon-code={coupon.code}>
@@ -103,7 +102,7 @@ function CouponCard({ coupon }: { coupon: MyCoupon }): ReactNode {
 /** /account/coupons: the coupons the caller claimed, and claiming one by its code. */
 export function CouponsPage(): ReactNode {
   const { t } = useI18n();
-  const list = useCursorList<MyCoupon>('/me/coupons');
+  const list = useCursorList<ClaimedCoupon>('/me/coupons');
   return (
     <>
       <h1>{t('account.coupons.title')}</h1>

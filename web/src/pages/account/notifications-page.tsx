@@ -3,10 +3,9 @@ import { api } from '../../api/client';
 import type { Notification } from '../../api/types';
 import { Empty, ErrorMessage, Loading, MoreButton } from '../../components/states';
 import { formatDateTime } from '../../format';
-import { useCursorList, type CursorList } from '../../hooks';
+import { useAction, useCursorList, type Action, type CursorList } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { useLiveNotifications, useNotifications } from '../../notifications';
-import { useAction, type Action } from './use-action';
 
 function NotificationCard({ notification, read, action, onRead }: { notification: Notification; read: boolean; action: Action; onRead(): void }): ReactNode {
   const { t, language } = useI18n();
@@ -24,7 +23,7 @@ function NotificationCard({ notification, read, action, onRead }: { notification
       <span>{notification.body}</span>
       {!read && (
         <span>
-          <button type="button" className="link small" disabled={action.running !== null} onClick={onRead} data-testid="notification-mark-read">
+          <button type="button" className="link small" disabled={action.busy} onClick={onRead} data-testid="notification-mark-read">
             {t('account.notifications.markRead')}
           </button>
         </span>
@@ -59,14 +58,14 @@ export function NotificationsPage(): ReactNode {
   const anyUnread = shown.some((n) => !feed.isRead(n));
 
   const markOne = async (id: string): Promise<void> => {
-    const done = await action.run(id, () => api<Notification>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' }));
+    const done = await action.run(() => api<Notification>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' }));
     if (!done) return;
     feed.markRead([id]);
     refreshUnread();
   };
   const markAll = async (): Promise<void> => {
     const ids = shown.map((n) => n.id);
-    const done = await action.run('all', () => api<{ updated: number }>('/notifications/read-all', { method: 'POST' }));
+    const done = await action.run(() => api<{ updated: number }>('/notifications/read-all', { method: 'POST' }));
     if (!done) return;
     feed.markRead(ids);
     refreshUnread();
@@ -77,7 +76,7 @@ export function NotificationsPage(): ReactNode {
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{t('account.notifications.title')}</h1>
         <span className="spacer" />
-        <button type="button" className="secondary small" disabled={!anyUnread || action.running !== null} onClick={() => void markAll()} data-testid="mark-all-read">
+        <button type="button" className="secondary small" disabled={!anyUnread || action.busy} onClick={() => void markAll()} data-testid="mark-all-read">
           {t('account.notifications.markAllRead')}
         </button>
       </div>

@@ -1,23 +1,23 @@
 import { useState, type ReactNode } from 'react';
 import { api, newIdempotencyKey } from '../../api/client';
+import type { Order, SandboxPayResult } from '../../api/types';
 import { ErrorMessage } from '../../components/states';
+import { useAction, type Action } from '../../hooks';
 import { useT } from '../../i18n';
-import { useAction, type Action } from './use-action';
-import type { AccountOrder, SandboxPayResult } from './types';
 
 interface Props {
-  order: AccountOrder;
-  onOrder(order: AccountOrder): void;
+  order: Order;
+  onOrder(order: Order): void;
 }
 
 /** A POST on the order, sent once per press (a fresh Idempotency-Key each time). */
-function post<T>(order: AccountOrder, verb: string, body?: unknown): Promise<T> {
+function post<T>(order: Order, verb: string, body?: unknown): Promise<T> {
   return api<T>(`/orders/${order.id}/${verb}`, { method: 'POST', body, headers: { 'Idempotency-Key': newIdempotencyKey() } });
 }
 
 function ActionButton({ action, name, testId, className, onPress, children }: { action: Action; name: string; testId: string; className?: string; onPress(): void; children: ReactNode }): ReactNode {
   return (
-    <button type="button" className={className} disabled={action.running !== null} aria-busy={action.running === name} data-testid={testId} onClick={onPress}>
+    <button type="button" className={className} disabled={action.busy} aria-busy={action.running === name} data-testid={testId} onClick={onPress}>
       {children}
     </button>
   );
@@ -26,17 +26,17 @@ function ActionButton({ action, name, testId, className, onPress, children }: { 
 function PendingActions({ order, onOrder, action }: Props & { action: Action }): ReactNode {
   const t = useT();
   const payWallet = async (): Promise<void> => {
-    const paid = await action.run('wallet', () => post<AccountOrder>(order, 'pay', { method: 'wallet' }));
+    const paid = await action.run(() => post<Order>(order, 'pay', { method: 'wallet' }), 'wallet');
     if (paid) onOrder(paid);
   };
   const paySandbox = async (): Promise<void> => {
-    const result = await action.run('sandbox', () => post<SandboxPayResult>(order, 'pay', { method: 'sandbox' }));
+    const result = await action.run(() => post<SandboxPayResult>(order, 'pay', { method: 'sandbox' }), 'sandbox');
     if (!result) return;
     onOrder(result.order);
     window.location.assign(`${result.payment.payUrl}?return=${encodeURIComponent(`/account/orders/${order.id}`)}`);
   };
   const cancel = async (): Promise<void> => {
-    const cancelled = await action.run('cancel', () => post<AccountOrder>(order, 'cancel'));
+    const cancelled = await action.run(() => post<Order>(order, 'cancel'), 'cancel');
     if (cancelled) onOrder(cancelled);
   };
   return (
@@ -59,14 +59,14 @@ function RefundAction({ order, onOrder, action }: Props & { action: Action }): R
   const [reason, setReason] = useState('');
   const refund = async (): Promise<void> => {
     const text = reason.trim();
-    const refunded = await action.run('refund', () => post<AccountOrder>(order, 'refund', text ? { reason: text } : {}));
+    const refunded = await action.run(() => post<Order>(order, 'refund', text ? { reason: text } : {}), 'refund');
     if (refunded) onOrder(refunded);
   };
   return (
     <div className="inline-form" style={{ flex: 1 }}>
       <label style={{ display: 'grid', gap: '0.3rem', flex: 1, minWidth: '12rem' }}>
         {t('account.order.refundReasonLabel')}
-        <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder={t('account.order.optional')} data-testid="refund-reason" />
+        <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder={t('form.optional')} data-testid="refund-reason" />
       </label>
       <ActionButton action={action} name="refund" testId="refund-order" className="danger" onPress={() => void refund()}>
         {t('account.order.refund')}
@@ -78,7 +78,7 @@ function RefundAction({ order, onOrder, action }: Props & { action: Action }): R
 function ConfirmAction({ order, onOrder, action }: Props & { action: Action }): ReactNode {
   const t = useT();
   const confirm = async (): Promise<void> => {
-    const completed = await action.run('confirm', () => post<AccountOrder>(order, 'confirm-receipt'));
+    const completed = await action.run(() => post<Order>(order, 'confirm-receipt'), 'confirm');
     if (completed) onOrder(completed);
   };
   return (

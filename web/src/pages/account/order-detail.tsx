@@ -1,12 +1,12 @@
 import { useEffect, type ReactNode } from 'react';
 import { api } from '../../api/client';
-import { Async, StatusBadge } from '../../components/states';
+import type { Order } from '../../api/types';
+import { Async, OrderStatusBadge } from '../../components/states';
 import { useAsync } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { OrderActions } from './order-actions';
 import { AddressLines, OrderAmounts, OrderItems, OrderTimeline, PayCountdown } from './order-parts';
-import type { AccountOrder } from './types';
 
 /** Poll fast right after the page opens (a sandbox payment's webhook is on its way), then slowly. */
 const FAST_POLL_MS = 1000;
@@ -14,7 +14,7 @@ const FAST_POLL_FOR_MS = 30_000;
 const SLOW_POLL_MS = 10_000;
 
 /** While the order awaits payment, fetches it again until it is paid, cancelled or expired. */
-function usePendingPoll(id: string, pending: boolean, onOrder: (order: AccountOrder) => void): void {
+function usePendingPoll(id: string, pending: boolean, onOrder: (order: Order) => void): void {
   useEffect(() => {
     if (!pending) return;
     const started = Date.now();
@@ -22,7 +22,7 @@ function usePendingPoll(id: string, pending: boolean, onOrder: (order: AccountOr
     let timer: ReturnType<typeof setTimeout>;
     const tick = async (): Promise<void> => {
       try {
-        const order = await api<AccountOrder>(`/orders/${encodeURIComponent(id)}`);
+        const order = await api<Order>(`/orders/${encodeURIComponent(id)}`);
         // A pending answer changes nothing, and may be older than a pay the person just made.
         if (!stopped && order.status !== 'pending_payment') onOrder(order);
       } catch {
@@ -41,14 +41,14 @@ function usePendingPoll(id: string, pending: boolean, onOrder: (order: AccountOr
   }, [id, pending, onOrder]);
 }
 
-function OrderView({ order, onOrder }: { order: AccountOrder; onOrder(order: AccountOrder): void }): ReactNode {
+function OrderView({ order, onOrder }: { order: Order; onOrder(order: Order): void }): ReactNode {
   const { t } = useI18n();
   return (
     <div className="stack" data-testid="order-detail" data-order-id={order.id}>
       <div className="card stack" style={{ gap: '0.6rem' }}>
         <div style={{ display: 'flex', gap: '0.6rem', alignItems: 'center', flexWrap: 'wrap' }}>
           <span data-testid="order-status" data-status={order.status}>
-            <StatusBadge status={order.status} label={t(`account.status.${order.status}`)} />
+            <OrderStatusBadge status={order.status} />
           </span>
           {order.source === 'flash_sale' && <span className="badge">{t('account.order.flash')}</span>}
           <span className="muted" style={{ fontSize: '0.85rem', overflowWrap: 'anywhere' }}>
@@ -80,7 +80,7 @@ function OrderView({ order, onOrder }: { order: AccountOrder; onOrder(order: Acc
 /** /account/orders/:id: one order, what happened to it, and what the buyer can do now. */
 export function OrderDetailPage({ id }: { id: string }): ReactNode {
   const { t } = useI18n();
-  const state = useAsync(() => api<AccountOrder>(`/orders/${encodeURIComponent(id)}`), [id]);
+  const state = useAsync(() => api<Order>(`/orders/${encodeURIComponent(id)}`), [id]);
   const { setData } = state;
   usePendingPoll(id, state.data?.status === 'pending_payment', setData);
   return (

@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
+import type { Order, ShippingAddress } from '../../api/types';
 import { MoneyText } from '../../components/states';
 import { formatClock, formatDateTime } from '../../format';
 import { useNow } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { labelOf, SCROLL_BOX } from './labels';
-import type { AccountOrder, ShippingAddress } from './types';
 
 /** "Pay within mm:ss", ticking down to the order's expiresAt. */
 export function PayCountdown({ expiresAt }: { expiresAt: string }): ReactNode {
@@ -26,7 +26,7 @@ export function PayCountdown({ expiresAt }: { expiresAt: string }): ReactNode {
   );
 }
 
-export function OrderItems({ order }: { order: AccountOrder }): ReactNode {
+export function OrderItems({ order }: { order: Order }): ReactNode {
   const { t } = useI18n();
   return (
     <div className="table-wrap" style={SCROLL_BOX}>
@@ -56,7 +56,7 @@ export function OrderItems({ order }: { order: AccountOrder }): ReactNode {
   );
 }
 
-export function OrderAmounts({ order }: { order: AccountOrder }): ReactNode {
+export function OrderAmounts({ order }: { order: Order }): ReactNode {
   const { t } = useI18n();
   return (
     <dl style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '0.3rem 1rem', margin: 0 }}>
@@ -94,7 +94,7 @@ export function AddressLines({ address }: { address: ShippingAddress }): ReactNo
   );
 }
 
-function timeline(order: AccountOrder): [string, string | undefined][] {
+function timeline(order: Order): [string, string | undefined][] {
   return [
     ['account.order.createdAt', order.createdAt],
     ['account.order.paidAt', order.paidAt],
@@ -106,7 +106,7 @@ function timeline(order: AccountOrder): [string, string | undefined][] {
 }
 
 /** When each step happened, with the reasons and the parcel's tracking. */
-export function OrderTimeline({ order }: { order: AccountOrder }): ReactNode {
+export function OrderTimeline({ order }: { order: Order }): ReactNode {
   const { t, language } = useI18n();
   const notes: [string, string][] = [];
   if (order.paymentMethod) notes.push(['account.order.paymentMethod', t(`account.order.method.${order.paymentMethod}`)]);

@@ -1,50 +1,27 @@
 import type { ReactNode } from 'react';
-import { Empty, ErrorMessage, Loading, MoneyText, MoreButton, StatusBadge } from '../../components/states';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../api/types';
+import { Empty, ErrorMessage, Loading, MoneyText, MoreButton, OrderStatusBadge } from '../../components/states';
+import { StatusTabs, useStatusParam } from '../../components/status-tabs';
 import { formatDateTime } from '../../format';
 import { useCursorList } from '../../hooks';
 import { useI18n, type Translate } from '../../i18n';
-import { Link, useLocation } from '../../router';
-import { ORDER_STATUSES, type AccountOrder } from './types';
+import { Link } from '../../router';
 
-const TABS = ['all', ...ORDER_STATUSES] as const;
-
-function currentTab(search: URLSearchParams): string {
-  const status = search.get('status') ?? 'all';
-  return (TABS as readonly string[]).includes(status) ? status : 'all';
-}
-
-function StatusTabs({ active }: { active: string }): ReactNode {
-  const { t } = useI18n();
-  return (
-    <nav className="tabs" aria-label={t('account.orders.filter')}>
-      {TABS.map((tab) => (
-        <Link
-          key={tab}
-          to={tab === 'all' ? '/account/orders' : `/account/orders?status=${tab}`}
-          className={tab === active ? 'active' : undefined}
-          aria-current={tab === active ? 'page' : undefined}
-          data-testid={`order-tab-${tab}`}
-        >
-          {t(tab === 'all' ? 'account.orders.all' : `account.status.${tab}`)}
-        </Link>
-      ))}
-    </nav>
-  );
-}
+const TABS = ['', ...ORDER_STATUSES] as const;
 
 /** "Title" or "Title and 2 more". */
-export function orderName(order: AccountOrder, t: Translate): string {
+export function orderName(order: Order, t: Translate): string {
   const first = order.items[0]?.title ?? t('account.order.untitled');
   return order.items.length > 1 ? t('account.order.andMore', { title: first, n: order.items.length - 1 }) : first;
 }
 
-function OrderCard({ order }: { order: AccountOrder }): ReactNode {
+function OrderCard({ order }: { order: Order }): ReactNode {
   const { t, language } = useI18n();
   return (
     <Link to={`/account/orders/${order.id}`} className="card" style={{ display: 'grid', gap: '0.3rem', color: 'inherit' }} data-testid="order-row" data-order-id={order.id}>
       <span style={{ display: 'flex', justifyContent: 'space-between', gap: '0.5rem', flexWrap: 'wrap' }}>
         <strong>{orderName(order, t)}</strong>
-        <StatusBadge status={order.status} label={t(`account.status.${order.status}`)} />
+        <OrderStatusBadge status={order.status} />
       </span>
       <span style={{ display: 'flex', justifyContent: 'space-between', gap: '0.5rem', flexWrap: 'wrap' }}>
         <span className="muted">
@@ -57,9 +34,9 @@ function OrderCard({ order }: { order: AccountOrder }): ReactNode {
   );
 }
 
-function OrderList({ status }: { status: string | undefined }): ReactNode {
+function OrderList({ status }: { status: OrderStatus | undefined }): ReactNode {
   const { t } = useI18n();
-  const list = useCursorList<AccountOrder>('/orders', { role: 'buyer', status });
+  const list = useCursorList<Order>('/orders', { role: 'buyer', status });
   return (
     <>
       {list.error ? <ErrorMessage error={list.error} onRetry={list.items.length === 0 ? list.reload : list.loadMore} /> : null}
@@ -77,13 +54,12 @@ function OrderList({ status }: { status: string | undefined }): ReactNode {
 /** /account/orders: the caller's orders as buyer, by status, page by page. */
 export function OrdersPage(): ReactNode {
   const { t } = useI18n();
-  const { search } = useLocation();
-  const tab = currentTab(search);
+  const tab = useStatusParam(TABS, '');
   return (
     <>
       <h1>{t('account.orders.title')}</h1>
-      <StatusTabs active={tab} />
-      <OrderList key={tab} status={tab === 'all' ? undefined : tab} />
+      <StatusTabs base="/account/orders" kind="order" values={TABS} current={tab} testId={(value) => `order-tab-${value || 'all'}`} label={t('account.orders.filter')} />
+      <OrderList key={tab} status={tab || undefined} />
     </>
   );
 }

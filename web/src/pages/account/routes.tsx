@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
+import { AreaLayout } from '../../components/area-layout';
 import { Loading } from '../../components/states';
 import { navigate, type Route } from '../../router';
-import { AccountLayout } from './account-layout';
 import { AddressesPage } from './addresses-page';
 import { CouponsPage } from './coupons-page';
 import { NotificationsPage } from './notifications-page';
@@ -14,7 +14,14 @@ function AccountHome(): ReactNode {
   return <Loading />;
 }
 
-const framed = (page: ReactNode): ReactNode => <AccountLayout>{page}</AccountLayout>;
+/** The side navigation: `account.nav.<key>` → path. */
+const LINKS = { orders: '/account/orders', wallet: '/account/wallet', coupons: '/account/coupons', notifications: '/account/notifications', addresses: '/account/addresses' };
+
+const framed = (page: ReactNode): ReactNode => (
+  <AreaLayout area="account" links={LINKS}>
+    {page}
+  </AreaLayout>
+);
 
 /** "My account": the signed-in user's orders, wallet, coupons, notifications and addresses. */
 export const accountRoutes: Route[] = [

@@ -1,10 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { api, newIdempotencyKey } from '../../api/client';
-import type { Money } from '../../api/types';
+import type { Money, RechargeCreated, Withdrawal } from '../../api/types';
 import { MoneyText } from '../../components/states';
 import { useT } from '../../i18n';
 import { AmountForm } from './amount-form';
-import type { RechargeCreated, Withdrawal } from './types';
 
 /** Starts a recharge and sends the person to the payment provider, who brings them back here. */
 export function RechargeForm({ currencies }: { currencies: string[] }): ReactNode {

@@ -10,7 +10,7 @@ function LedgerRow({ entry }: { entry: LedgerEntry }): ReactNode {
   const { t, language } = useI18n();
   const credit = entry.amount.amount > 0;
   return (
-    <tr data-testid="ledger-row" data-type={entry.type} data-amount={entry.amount.amount} title={entry.reference ?? undefined}>
+    <tr data-testid="ledger-row" data-type={entry.type} data-amount={entry.amount.amount} title={entry.reference}>
       <td className="muted" style={{ whiteSpace: 'nowrap' }}>
         {formatDateTime(entry.createdAt, language)}
       </td>

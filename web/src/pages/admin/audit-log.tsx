@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
+import { ListStates } from '../../components/list-states';
 import { StatusBadge } from '../../components/states';
 import { formatDateTime } from '../../format';
 import { useCursorList } from '../../hooks';
 import { useI18n, useT, type Translate } from '../../i18n';
 import { AdminPage, ShortId } from './admin-page';
 import { DataTable } from './data-table';
-import { ListStates } from './list-states';
 import type { AuditEntry } from './types';
 
 /** The outcome of an entry as a badge: pending while running, else its HTTP status, green when 2xx. */

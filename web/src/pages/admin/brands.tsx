@@ -1,10 +1,11 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Brand } from '../../api/types';
-import { Empty } from '../../components/states';
+import { Empty, ErrorLine } from '../../components/states';
+import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
-import { ErrorLine } from './error-line';
-import { conflictSentence, useMutation } from './use-mutation';
+import { conflictSentence, failureOf } from './conflict-sentence';
+import { NameField, SaveForm } from './save-form';
 
 interface BrandValues {
   name: string;
@@ -20,61 +21,45 @@ function validate(t: Translate, name: string, logoUrl: string): string | null {
   return null;
 }
 
-/** A brand's name and logo address, for creating or editing one. Saves through `onSave`, which answers an error sentence or null. */
-function BrandForm({ initial, testId, submitLabel, onSave, onCancel }: { initial: BrandValues; testId: string; submitLabel: string; onSave: (values: BrandValues) => Promise<string | null>; onCancel?: () => void }): ReactNode {
+interface FormProps {
+  initial: BrandValues;
+  testId: string;
+  submitLabel: string;
+  /** Saves; resolves to an error sentence, or null when saved. */
+  onSave: (values: BrandValues) => Promise<string | null>;
+  onSaved: () => void;
+  /** Shows "cancel" (an edit form); without it the form empties itself after a save (a create form). */
+  onCancel?: () => void;
+}
+
+/** A brand's name and logo address, for creating or editing one. */
+function BrandForm({ initial, testId, submitLabel, onSave, onSaved, onCancel }: FormProps): ReactNode {
   const t = useT();
   const [name, setName] = useState(initial.name);
   const [logoUrl, setLogoUrl] = useState(initial.logoUrl ?? '');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const invalid = validate(t, name, logoUrl);
-    if (invalid) return setMessage(invalid);
-    setBusy(true);
-    const failure = await onSave({ name: name.trim(), logoUrl: logoUrl.trim() === '' ? null : logoUrl.trim() });
-    setBusy(false);
-    setMessage(failure);
-    if (failure === null && !onCancel) {
+  const save = async (): Promise<string | null> => validate(t, name, logoUrl) ?? (await onSave({ name: name.trim(), logoUrl: logoUrl.trim() === '' ? null : logoUrl.trim() }));
+  const saved = (): void => {
+    if (!onCancel) {
       setName('');
       setLogoUrl('');
     }
+    onSaved();
   };
   return (
-    <form className="form" data-testid={testId} onSubmit={(event) => void submit(event)}>
+    <SaveForm testId={testId} submitLabel={submitLabel} save={save} onSaved={saved} onCancel={onCancel}>
       <div className="row">
-        <label>
-          {t('admin.catalog.name')}
-          <input name="name" value={name} maxLength={100} required data-testid={`${testId}-name`} onChange={(event) => setName(event.target.value)} />
-        </label>
+        <NameField testId={testId} value={name} onChange={setName} />
         <label>
           {t('admin.catalog.logoUrl')}
           <input name="logoUrl" type="text" inputMode="url" value={logoUrl} maxLength={2048} placeholder="https://…" data-testid={`${testId}-logo`} onChange={(event) => setLogoUrl(event.target.value)} />
         </label>
       </div>
-      <ErrorLine message={message} />
-      <div className="actions">
-        <button type="submit" disabled={busy} data-testid={`${testId}-submit`}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('action.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </SaveForm>
   );
 }
 
-async function sendBrand(t: Translate, path: string, method: 'POST' | 'PATCH', values: BrandValues): Promise<string | null> {
-  try {
-    await api<Brand>(path, { method, body: values });
-    return null;
-  } catch (error) {
-    return conflictSentence(t, error, 'admin.catalog.brandTaken');
-  }
-}
+const sendBrand = (t: Translate, path: string, method: 'POST' | 'PATCH', values: BrandValues): Promise<string | null> =>
+  failureOf(t, 'admin.catalog.brandTaken', () => api<Brand>(path, { method, body: values }));
 
 /** A brand's logo, or nothing when the address does not load. */
 function Logo({ url }: { url: string }): ReactNode {
@@ -86,18 +71,14 @@ function Logo({ url }: { url: string }): ReactNode {
 function BrandRow({ brand, onChanged }: { brand: Brand; onChanged: () => void }): ReactNode {
   const t = useT();
   const [editing, setEditing] = useState(false);
-  const removal = useMutation();
+  const removal = useAction();
   const path = `/admin/brands/${encodeURIComponent(brand.id)}`;
-  const save = async (values: BrandValues): Promise<string | null> => {
-    const failure = await sendBrand(t, path, 'PATCH', values);
-    if (failure === null) {
-      setEditing(false);
-      onChanged();
-    }
-    return failure;
+  const saved = (): void => {
+    setEditing(false);
+    onChanged();
   };
   const remove = async (): Promise<void> => {
-    if (await removal.run(() => api<void>(path, { method: 'DELETE' }))) onChanged();
+    if (await removal.run(() => api<void>(path, { method: 'DELETE' }).then(() => true))) onChanged();
   };
   return (
     <li className="card stack" data-testid="brand-row" data-brand-id={brand.id}>
@@ -114,7 +95,9 @@ function BrandRow({ brand, onChanged }: { brand: Brand; onChanged: () => void })
       </div>
       {brand.logoUrl && <small className="muted">{brand.logoUrl}</small>}
       <ErrorLine message={removal.error ? conflictSentence(t, removal.error, 'admin.catalog.brandInUse') : null} />
-      {editing && <BrandForm testId="edit-brand-form" initial={brand} submitLabel={t('action.save')} onSave={save} onCancel={() => setEditing(false)} />}
+      {editing && (
+        <BrandForm testId="edit-brand-form" initial={brand} submitLabel={t('action.save')} onSave={(values) => sendBrand(t, path, 'PATCH', values)} onSaved={saved} onCancel={() => setEditing(false)} />
+      )}
     </li>
   );
 }
@@ -122,16 +105,11 @@ function BrandRow({ brand, onChanged }: { brand: Brand; onChanged: () => void })
 /** The brands: a create form, then each brand with its logo, "edit" (name, logo address) and "delete". */
 export function BrandList({ brands, onChanged }: { brands: Brand[]; onChanged: () => void }): ReactNode {
   const t = useT();
-  const create = async (values: BrandValues): Promise<string | null> => {
-    const failure = await sendBrand(t, '/admin/brands', 'POST', values);
-    if (failure === null) onChanged();
-    return failure;
-  };
   return (
     <div className="stack">
       <div className="card">
         <h3>{t('admin.catalog.newBrand')}</h3>
-        <BrandForm testId="create-brand" initial={{ name: '', logoUrl: null }} submitLabel={t('admin.catalog.createBrand')} onSave={create} />
+        <BrandForm testId="create-brand" initial={{ name: '', logoUrl: null }} submitLabel={t('admin.catalog.createBrand')} onSave={(values) => sendBrand(t, '/admin/brands', 'POST', values)} onSaved={onChanged} />
       </div>
       {brands.length === 0 ? (
         <Empty>{t('admin.catalog.noBrands')}</Empty>

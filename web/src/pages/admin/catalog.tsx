@@ -3,29 +3,14 @@ import { api } from '../../api/client';
 import type { Brand, Category } from '../../api/types';
 import { Async, Empty } from '../../components/states';
 import { useAsync } from '../../hooks';
-import { useT, type Translate } from '../../i18n';
+import { useT } from '../../i18n';
 import { AdminPage } from './admin-page';
 import { BrandList } from './brands';
-import { CategoryForm, parentChoices, type CategoryValues } from './category-form';
+import { CategoryForm, createCategory, parentChoices } from './category-form';
 import { CategoryTree } from './category-tree';
-import { conflictSentence } from './use-mutation';
-
-async function createCategory(t: Translate, values: CategoryValues): Promise<string | null> {
-  try {
-    await api<Category>('/admin/categories', { method: 'POST', body: { name: values.name, parentId: values.parentId, ...(values.position !== undefined && { position: values.position }) } });
-    return null;
-  } catch (error) {
-    return conflictSentence(t, error, 'admin.catalog.categoryConflict');
-  }
-}
 
 function Categories({ tree, onChanged }: { tree: Category[]; onChanged: () => void }): ReactNode {
   const t = useT();
-  const create = async (values: CategoryValues): Promise<string | null> => {
-    const failure = await createCategory(t, values);
-    if (failure === null) onChanged();
-    return failure;
-  };
   return (
     <div className="stack">
       <div className="card">
@@ -35,7 +20,8 @@ function Categories({ tree, onChanged }: { tree: Category[]; onChanged: () => vo
           initial={{ name: '', parentId: null, position: undefined }}
           parents={parentChoices(tree)}
           submitLabel={t('admin.catalog.createCategory')}
-          onSubmit={create}
+          onSubmit={(values) => createCategory(t, values)}
+          onSaved={onChanged}
           resetOnSave
         />
       </div>

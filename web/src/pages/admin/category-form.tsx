@@ -1,7 +1,10 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { api } from '../../api/client';
 import type { Category } from '../../api/types';
-import { useT } from '../../i18n';
-import { ErrorLine } from './error-line';
+import { flattenCategories } from '../../categories';
+import { useT, type Translate } from '../../i18n';
+import { failureOf } from './conflict-sentence';
+import { NameField, SaveForm } from './save-form';
 
 export interface CategoryValues {
   name: string;
@@ -17,10 +20,8 @@ export interface ParentChoice {
 const MAX_POSITION = 1_000_000;
 
 /** Every category of the tree, depth first, indented by depth, leaving out `except` and what is below it. */
-export function parentChoices(tree: Category[], except?: string, depth = 0): ParentChoice[] {
-  return tree
-    .filter((node) => node.id !== except)
-    .flatMap((node) => [{ id: node.id, label: `${'— '.repeat(depth)}${node.name}` }, ...parentChoices(node.children, except, depth + 1)]);
+export function parentChoices(tree: Category[], except?: string): ParentChoice[] {
+  return flattenCategories(tree, except).map((category) => ({ id: category.id, label: `${'— '.repeat(category.depth)}${category.name}` }));
 }
 
 function parsePosition(text: string): number | undefined | null {
@@ -37,42 +38,37 @@ interface Props {
   testId: string;
   /** Saves; resolves to an error sentence, or null when saved. */
   onSubmit: (values: CategoryValues) => Promise<string | null>;
+  onSaved: () => void;
   onCancel?: () => void;
   /** Empties the form after a successful save (a create form). */
   resetOnSave?: boolean;
 }
 
 /** A category's name, parent and position, for creating or editing one. */
-export function CategoryForm({ initial, parents, submitLabel, testId, onSubmit, onCancel, resetOnSave }: Props): ReactNode {
+export function CategoryForm({ initial, parents, submitLabel, testId, onSubmit, onSaved, onCancel, resetOnSave }: Props): ReactNode {
   const t = useT();
   const [name, setName] = useState(initial.name);
   const [parentId, setParentId] = useState(initial.parentId ?? '');
   const [position, setPosition] = useState(initial.position === undefined ? '' : String(initial.position));
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  const save = async (): Promise<string | null> => {
     const parsed = parsePosition(position);
-    if (name.trim() === '') return setMessage(t('admin.catalog.nameRequired'));
-    if (parsed === null) return setMessage(t('admin.catalog.positionInvalid', { max: MAX_POSITION }));
-    setBusy(true);
-    const failure = await onSubmit({ name: name.trim(), parentId: parentId === '' ? null : parentId, position: parsed });
-    setBusy(false);
-    setMessage(failure);
-    if (failure === null && resetOnSave) {
+    if (name.trim() === '') return t('admin.catalog.nameRequired');
+    if (parsed === null) return t('admin.catalog.positionInvalid', { max: MAX_POSITION });
+    return onSubmit({ name: name.trim(), parentId: parentId === '' ? null : parentId, position: parsed });
+  };
+  const saved = (): void => {
+    if (resetOnSave) {
       setName('');
       setPosition('');
     }
+    onSaved();
   };
 
   return (
-    <form className="form" data-testid={testId} onSubmit={(event) => void submit(event)}>
+    <SaveForm testId={testId} submitLabel={submitLabel} save={save} onSaved={saved} onCancel={onCancel}>
       <div className="row">
-        <label>
-          {t('admin.catalog.name')}
-          <input name="name" value={name} maxLength={100} required data-testid={`${testId}-name`} onChange={(event) => setName(event.target.value)} />
-        </label>
+        <NameField testId={testId} value={name} onChange={setName} />
         {parents && (
           <label>
             {t('admin.catalog.parent')}
@@ -91,17 +87,12 @@ export function CategoryForm({ initial, parents, submitLabel, testId, onSubmit, 
           <input name="position" type="number" min={0} max={MAX_POSITION} step={1} inputMode="numeric" value={position} data-testid={`${testId}-position`} onChange={(event) => setPosition(event.target.value)} />
         </label>
       </div>
-      <ErrorLine message={message} />
-      <div className="actions">
-        <button type="submit" disabled={busy} data-testid={`${testId}-submit`}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            {t('action.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    </SaveForm>
   );
+}
+
+/** Creates a category (POST /admin/categories); resolves null, or why it failed as a sentence. */
+export function createCategory(t: Translate, values: CategoryValues): Promise<string | null> {
+  const body = { name: values.name, parentId: values.parentId, ...(values.position !== undefined && { position: values.position }) };
+  return failureOf(t, 'admin.catalog.categoryConflict', () => api<Category>('/admin/categories', { method: 'POST', body }));
 }

@@ -1,10 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Category } from '../../api/types';
+import { ErrorLine } from '../../components/states';
+import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
-import { CategoryForm, parentChoices, type CategoryValues } from './category-form';
-import { ErrorLine } from './error-line';
-import { conflictSentence, useMutation } from './use-mutation';
+import { conflictSentence, failureOf } from './conflict-sentence';
+import { CategoryForm, createCategory, parentChoices, type CategoryValues } from './category-form';
 
 type Mode = 'view' | 'edit' | 'add';
 
@@ -23,31 +24,17 @@ function changesOf(node: Category, values: CategoryValues): { name?: string; par
   };
 }
 
-async function saveCategory(t: Translate, node: Category, values: CategoryValues): Promise<string | null> {
+function saveCategory(t: Translate, node: Category, values: CategoryValues): Promise<string | null> {
   const changes = changesOf(node, values);
-  if (Object.keys(changes).length === 0) return null;
-  try {
-    await api<Category>(`/admin/categories/${encodeURIComponent(node.id)}`, { method: 'PATCH', body: changes });
-    return null;
-  } catch (error) {
-    return conflictSentence(t, error, 'admin.catalog.categoryLoop');
-  }
-}
-
-async function addChild(t: Translate, parent: Category, values: CategoryValues): Promise<string | null> {
-  try {
-    await api<Category>('/admin/categories', { method: 'POST', body: { name: values.name, parentId: parent.id, ...(values.position !== undefined && { position: values.position }) } });
-    return null;
-  } catch (error) {
-    return conflictSentence(t, error, 'admin.catalog.categoryConflict');
-  }
+  if (Object.keys(changes).length === 0) return Promise.resolve(null);
+  return failureOf(t, 'admin.catalog.categoryLoop', () => api<Category>(`/admin/categories/${encodeURIComponent(node.id)}`, { method: 'PATCH', body: changes }));
 }
 
 function NodeActions({ node, mode, setMode, onChanged }: { node: Category; mode: Mode; setMode: (mode: Mode) => void; onChanged: () => void }): ReactNode {
   const t = useT();
-  const removal = useMutation();
+  const removal = useAction();
   const remove = async (): Promise<void> => {
-    if (await removal.run(() => api<void>(`/admin/categories/${encodeURIComponent(node.id)}`, { method: 'DELETE' }))) onChanged();
+    if (await removal.run(() => api<void>(`/admin/categories/${encodeURIComponent(node.id)}`, { method: 'DELETE' }).then(() => true))) onChanged();
   };
   return (
     <>
@@ -70,12 +57,9 @@ function NodeActions({ node, mode, setMode, onChanged }: { node: Category; mode:
 function CategoryNode({ node, tree, onChanged }: { node: Category; tree: Category[]; onChanged: () => void }): ReactNode {
   const t = useT();
   const [mode, setMode] = useState<Mode>('view');
-  const done = (failure: string | null): string | null => {
-    if (failure === null) {
-      setMode('view');
-      onChanged();
-    }
-    return failure;
+  const done = (): void => {
+    setMode('view');
+    onChanged();
   };
   return (
     <li data-testid="category-node" data-category-id={node.id}>
@@ -92,7 +76,8 @@ function CategoryNode({ node, tree, onChanged }: { node: Category; tree: Categor
           initial={{ name: node.name, parentId: node.parentId, position: node.position }}
           parents={parentChoices(tree, node.id)}
           submitLabel={t('action.save')}
-          onSubmit={async (values) => done(await saveCategory(t, node, values))}
+          onSubmit={(values) => saveCategory(t, node, values)}
+          onSaved={done}
           onCancel={() => setMode('view')}
         />
       )}
@@ -101,7 +86,8 @@ function CategoryNode({ node, tree, onChanged }: { node: Category; tree: Categor
           testId="create-child-category"
           initial={{ name: '', parentId: node.id, position: undefined }}
           submitLabel={t('admin.catalog.addChildOf', { name: node.name })}
-          onSubmit={async (values) => done(await addChild(t, node, values))}
+          onSubmit={(values) => createCategory(t, { ...values, parentId: node.id })}
+          onSaved={done}
           onCancel={() => setMode('view')}
         />
       )}

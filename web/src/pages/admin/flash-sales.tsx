@@ -1,24 +1,27 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { api } from '../../api/client';
-import type { FlashSale, FlashSaleStatus } from '../../api/types';
-import { MoneyText, StatusBadge } from '../../components/states';
+import { FLASH_SALE_STATUSES, type FlashSale } from '../../api/types';
+import { ListStates } from '../../components/list-states';
+import { ErrorLine, MoneyText, SaleStatusBadge } from '../../components/states';
+import { StatusTabs, useStatusParam } from '../../components/status-tabs';
 import { formatDateTime } from '../../format';
-import { useCursorList } from '../../hooks';
+import { useAction, useCursorList } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
 import { Link } from '../../router';
-import { AdminPage, StatusTabs, useStatusParam } from './admin-page';
-import { ErrorLine } from './error-line';
+import { AdminPage } from './admin-page';
+import { conflictSentence } from './conflict-sentence';
 import { DataTable } from './data-table';
-import { ListStates } from './list-states';
-import { conflictSentence, useMutation } from './use-mutation';
 
-const SALE_STATUSES = ['scheduled', 'active', 'sold_out', 'ended'] as const satisfies readonly FlashSaleStatus[];
+const TABS = ['', ...FLASH_SALE_STATUSES] as const;
 
 /** "Start now" for a scheduled sale; hands the started sale (as the API answered it) back. */
 function StartButton({ sale, onStarted }: { sale: FlashSale; onStarted: (sale: FlashSale) => void }): ReactNode {
   const t = useT();
-  const starting = useMutation();
-  const start = (): Promise<boolean> => starting.run(async () => onStarted(await api<FlashSale>(`/admin/flash-sales/${encodeURIComponent(sale.id)}/start`, { method: 'POST' })));
+  const starting = useAction();
+  const start = async (): Promise<void> => {
+    const started = await starting.run(() => api<FlashSale>(`/admin/flash-sales/${encodeURIComponent(sale.id)}/start`, { method: 'POST' }));
+    if (started) onStarted(started);
+  };
   return (
     <>
       <button type="button" className="small" disabled={starting.busy} data-testid="start-sale" data-sale-id={sale.id} onClick={() => void start()}>
@@ -29,11 +32,8 @@ function StartButton({ sale, onStarted }: { sale: FlashSale; onStarted: (sale: F
   );
 }
 
-function SaleRow({ initial }: { initial: FlashSale }): ReactNode {
-  const { t, language } = useI18n();
-  // The answer of "start now" replaces the listed sale, until the list is loaded again.
-  const [started, setStarted] = useState<{ from: FlashSale; sale: FlashSale } | null>(null);
-  const sale = started?.from === initial ? started.sale : initial;
+function SaleRow({ sale, onStarted }: { sale: FlashSale; onStarted: (sale: FlashSale) => void }): ReactNode {
+  const { language } = useI18n();
   return (
     <tr data-testid="sale-row" data-sale-id={sale.id} data-status={sale.status}>
       <td>
@@ -48,14 +48,14 @@ function SaleRow({ initial }: { initial: FlashSale }): ReactNode {
       <td>{formatDateTime(sale.startsAt, language)}</td>
       <td>{formatDateTime(sale.endsAt, language)}</td>
       <td>
-        <StatusBadge status={sale.status} label={t(`admin.saleStatus.${sale.status}`)} />
+        <SaleStatusBadge status={sale.status} />
       </td>
-      <td>{sale.status === 'scheduled' && <StartButton sale={sale} onStarted={(next) => setStarted({ from: initial, sale: next })} />}</td>
+      <td>{sale.status === 'scheduled' && <StartButton sale={sale} onStarted={onStarted} />}</td>
     </tr>
   );
 }
 
-function SalesTable({ sales }: { sales: FlashSale[] }): ReactNode {
+function SalesTable({ sales, onStarted }: { sales: FlashSale[]; onStarted: (sale: FlashSale) => void }): ReactNode {
   const t = useT();
   return (
     <DataTable
@@ -73,7 +73,7 @@ function SalesTable({ sales }: { sales: FlashSale[] }): ReactNode {
       minWidth="50rem"
     >
       {sales.map((sale) => (
-        <SaleRow key={sale.id} initial={sale} />
+        <SaleRow key={sale.id} sale={sale} onStarted={onStarted} />
       ))}
     </DataTable>
   );
@@ -82,13 +82,15 @@ function SalesTable({ sales }: { sales: FlashSale[] }): ReactNode {
 /** /admin/flash-sales: every sale by status; a scheduled one can be started at once. */
 export function FlashSalesPage(): ReactNode {
   const t = useT();
-  const status = useStatusParam(SALE_STATUSES);
+  const status = useStatusParam(TABS, '');
   const list = useCursorList<FlashSale>('/flash-sales', { status });
+  // The answer of "start now" replaces the listed sale, until the list is loaded again.
+  const started = (next: FlashSale): void => list.update((sale) => (sale.id === next.id ? next : sale));
   return (
     <AdminPage title={t('admin.flashSales.title')}>
-      <StatusTabs base="/admin/flash-sales" statuses={SALE_STATUSES} current={status} label={(value) => t(`admin.saleStatus.${value}`)} />
+      <StatusTabs base="/admin/flash-sales" kind="sale" values={TABS} current={status} testId={(value) => `tab-${value || 'all'}`} label={t('admin.tabs.label')} />
       <ListStates list={list} empty={t('admin.flashSales.empty')}>
-        {(sales) => <SalesTable sales={sales} />}
+        {(sales) => <SalesTable sales={sales} onStarted={started} />}
       </ListStates>
     </AdminPage>
   );

@@ -1,15 +1,16 @@
 import { Fragment, useState, type ReactNode } from 'react';
-import type { Order, OrderStatus } from '../../api/types';
-import { MoneyText, StatusBadge } from '../../components/states';
+import { ORDER_STATUSES, type Order } from '../../api/types';
+import { ListStates } from '../../components/list-states';
+import { MoneyText, OrderStatusBadge } from '../../components/states';
+import { StatusTabs, useStatusParam } from '../../components/status-tabs';
 import { formatDateTime } from '../../format';
 import { useCursorList } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
-import { AdminPage, ShortId, StatusTabs, useStatusParam } from './admin-page';
+import { AdminPage, ShortId } from './admin-page';
 import { DataTable } from './data-table';
-import { ListStates } from './list-states';
 import { OrderDetail } from './order-detail';
 
-const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'] as const satisfies readonly OrderStatus[];
+const TABS = ['', ...ORDER_STATUSES] as const;
 const COLUMNS = 7;
 const DETAIL_STYLE = { position: 'sticky', left: 0, maxWidth: 'calc(100vw - 2.7rem)' } as const;
 
@@ -30,7 +31,7 @@ function OrderRow({ order, open, onToggle }: { order: Order; open: boolean; onTo
         <MoneyText money={order.total} />
       </td>
       <td>
-        <StatusBadge status={order.status} label={t(`admin.orderStatus.${order.status}`)} />
+        <OrderStatusBadge status={order.status} />
       </td>
       <td>{formatDateTime(order.createdAt, language)}</td>
       <td>
@@ -82,11 +83,11 @@ function OrdersTable({ orders }: { orders: Order[] }): ReactNode {
 /** /admin/orders: every order, newest first, by status; a row opens its details in place. */
 export function OrdersPage(): ReactNode {
   const t = useT();
-  const status = useStatusParam(ORDER_STATUSES);
+  const status = useStatusParam(TABS, '');
   const list = useCursorList<Order>('/admin/orders', { status });
   return (
     <AdminPage title={t('admin.orders.title')}>
-      <StatusTabs base="/admin/orders" statuses={ORDER_STATUSES} current={status} label={(value) => t(`admin.orderStatus.${value}`)} />
+      <StatusTabs base="/admin/orders" kind="order" values={TABS} current={status} testId={(value) => `tab-${value || 'all'}`} label={t('admin.tabs.label')} />
       <ListStates list={list} empty={t('admin.orders.empty')}>
         {(orders) => <OrdersTable orders={orders} />}
       </ListStates>

@@ -1,11 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { User } from '../../api/types';
+import { ListStates } from '../../components/list-states';
 import { formatDate } from '../../format';
 import { useCursorList } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
 import { AdminPage } from './admin-page';
 import { DataTable } from './data-table';
-import { ListStates } from './list-states';
 
 function SearchForm({ onSearch }: { onSearch: (q: string) => void }): ReactNode {
   const t = useT();

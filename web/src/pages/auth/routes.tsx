@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useAuth } from '../../auth';
 import { ErrorMessage } from '../../components/states';
+import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link, navigate, useLocation, type Route } from '../../router';
 
@@ -16,21 +17,12 @@ function AuthForm({ mode }: { mode: 'login' | 'register' }): ReactNode {
   const { search } = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await (mode === 'login' ? auth.login(username, password) : auth.register(username, password));
-      navigate(nextPath(search), { replace: true });
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
-    }
+    const done = await action.run(() => (mode === 'login' ? auth.login(username, password) : auth.register(username, password)).then(() => true));
+    if (done) navigate(nextPath(search), { replace: true });
   };
 
   const other = mode === 'login' ? '/register' : '/login';
@@ -58,8 +50,8 @@ function AuthForm({ mode }: { mode: 'login' | 'register' }): ReactNode {
           />
           {mode === 'register' && <small>{t('auth.passwordHint')}</small>}
         </label>
-        <ErrorMessage error={error} />
-        <button type="submit" disabled={busy} data-testid="auth-submit">
+        <ErrorMessage error={action.error} />
+        <button type="submit" disabled={action.busy} data-testid="auth-submit">
           {t(mode === 'login' ? 'nav.login' : 'nav.register')}
         </button>
       </form>

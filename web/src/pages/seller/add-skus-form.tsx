@@ -1,15 +1,16 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Product } from '../../api/types';
+import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
-import { FormAlert, useSubmission } from './form-kit';
+import { FormAlert } from './form-kit';
 import { emptySkuDraft, parseSkuDrafts, type SkuDraft } from './sku-drafts';
 import { SkuRowsEditor } from './sku-rows-editor';
-import type { SellerProduct } from './types';
 
 /** New SKUs for a product (POST /products/:id/skus), in the product's one currency. */
-export function AddSkusForm({ product, onAdded }: { product: SellerProduct; onAdded(product: SellerProduct): void }): ReactNode {
+export function AddSkusForm({ product, onAdded }: { product: Product; onAdded(product: Product): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [drafts, setDrafts] = useState<SkuDraft[]>(() => [emptySkuDraft()]);
   const currency = product.skus[0]?.price.currency ?? 'CNY';
 
@@ -21,7 +22,7 @@ export function AddSkusForm({ product, onAdded }: { product: SellerProduct; onAd
     } catch (problem) {
       return submission.fail(problem);
     }
-    const updated = await submission.run(() => api<SellerProduct>(`/products/${product.id}/skus`, { method: 'POST', body: { skus } }));
+    const updated = await submission.run(() => api<Product>(`/products/${product.id}/skus`, { method: 'POST', body: { skus } }));
     if (!updated) return;
     onAdded(updated);
     setDrafts([emptySkuDraft()]);

@@ -1,22 +1,10 @@
 import type { ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Category } from '../../api/types';
+import { flattenCategories, type FlatCategory } from '../../categories';
 import { ErrorMessage } from '../../components/states';
 import { useAsync } from '../../hooks';
 import { useT } from '../../i18n';
-
-interface FlatCategory {
-  id: string;
-  name: string;
-  depth: number;
-}
-
-/** The category tree as one list, parents before their children. */
-export function flattenCategories(nodes: Category[], depth = 0): FlatCategory[] {
-  return [...nodes]
-    .sort((a, b) => a.position - b.position)
-    .flatMap((node) => [{ id: node.id, name: node.name, depth }, ...flattenCategories(node.children, depth + 1)]);
-}
 
 const loadCategories = async (): Promise<FlatCategory[]> => flattenCategories((await api<{ items: Category[] }>('/categories')).items);
 

@@ -1,10 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Coupon } from '../../api/types';
+import { CurrencySelect } from '../../components/currency-select';
 import { parseAmount } from '../../format';
+import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
-import { CurrencySelect, FormAlert, FormProblem, localInputToIso, parseWhole, useSubmission } from './form-kit';
+import { FormAlert, FormProblem, localInputToIso, parseWhole } from './form-kit';
 import { parsePrice } from './sku-drafts';
-import type { IssuedCoupon } from './types';
 
 interface CouponDraft {
   currency: string;
@@ -82,11 +84,11 @@ function CouponFields({ draft, set }: { draft: CouponDraft; set(patch: Partial<C
 }
 
 /** Issue a coupon for my goods (POST /coupons); its code is what buyers claim it by. */
-export function CouponForm({ onCreated }: { onCreated(coupon: IssuedCoupon): void }): ReactNode {
+export function CouponForm({ onCreated }: { onCreated(coupon: Coupon): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [draft, setDraft] = useState<CouponDraft>(EMPTY);
-  const [created, setCreated] = useState<IssuedCoupon | null>(null);
+  const [created, setCreated] = useState<Coupon | null>(null);
   const set = (patch: Partial<CouponDraft>): void => setDraft((old) => ({ ...old, ...patch }));
 
   const submit = async (event: FormEvent): Promise<void> => {
@@ -98,7 +100,7 @@ export function CouponForm({ onCreated }: { onCreated(coupon: IssuedCoupon): voi
     } catch (problem) {
       return submission.fail(problem);
     }
-    const coupon = await submission.run(() => api<IssuedCoupon>('/coupons', { method: 'POST', body }));
+    const coupon = await submission.run(() => api<Coupon>('/coupons', { method: 'POST', body }));
     if (!coupon) return;
     setCreated(coupon);
     setDraft({ ...EMPTY, currency: draft.currency });

@@ -1,22 +1,21 @@
 import type { ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Coupon } from '../../api/types';
 import { Async, Empty, MoneyText, StatusBadge } from '../../components/states';
 import { formatDateTime } from '../../format';
 import { useAsync, useNow } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
 import { CouponForm } from './coupon-form';
-import { SellerLayout } from './seller-layout';
-import type { IssuedCoupon } from './types';
 
 /** Where a coupon stands now (a badge status of styles.css). */
-function couponStatus(coupon: IssuedCoupon, now: number): 'scheduled' | 'active' | 'sold_out' | 'expired' {
+function couponStatus(coupon: Coupon, now: number): 'scheduled' | 'active' | 'sold_out' | 'expired' {
   if (coupon.validUntil && Date.parse(coupon.validUntil) <= now) return 'expired';
   if (coupon.remaining <= 0) return 'sold_out';
   // A minute of grace: a coupon valid "from now" is not shown as not-yet-valid for clock skew.
   return Date.parse(coupon.validFrom) > now + 60_000 ? 'scheduled' : 'active';
 }
 
-function CouponCard({ coupon, now }: { coupon: IssuedCoupon; now: number }): ReactNode {
+function CouponCard({ coupon, now }: { coupon: Coupon; now: number }): ReactNode {
   const { t, language } = useI18n();
   const status = couponStatus(coupon, now);
   return (
@@ -42,16 +41,16 @@ function CouponCard({ coupon, now }: { coupon: IssuedCoupon; now: number }): Rea
   );
 }
 
-const loadCoupons = async (): Promise<IssuedCoupon[]> => (await api<{ items: IssuedCoupon[] }>('/me/issued-coupons')).items;
+const loadCoupons = async (): Promise<Coupon[]> => (await api<{ items: Coupon[] }>('/me/issued-coupons')).items;
 
 /** /seller/coupons: the coupons I issued, and a form to issue one more. */
 export function CouponsPage(): ReactNode {
   const t = useT();
   const now = useNow(30_000);
   const state = useAsync(loadCoupons, []);
-  const prepend = (coupon: IssuedCoupon): void => state.setData([coupon, ...(state.data ?? [])]);
+  const prepend = (coupon: Coupon): void => state.setData([coupon, ...(state.data ?? [])]);
   return (
-    <SellerLayout>
+    <>
       <h1>{t('seller.coupons.title')}</h1>
       <h2>{t('seller.coupons.create')}</h2>
       <CouponForm onCreated={prepend} />
@@ -69,6 +68,6 @@ export function CouponsPage(): ReactNode {
           )
         }
       </Async>
-    </SellerLayout>
+    </>
   );
 }

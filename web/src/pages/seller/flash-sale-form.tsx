@@ -3,9 +3,10 @@ import { api } from '../../api/client';
 import type { FlashSale } from '../../api/types';
 import { MoneyText } from '../../components/states';
 import { amountText } from '../../format';
+import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
 import { navigate } from '../../router';
-import { FormAlert, FormProblem, localInputToIso, parseWhole, toLocalInput, useSubmission } from './form-kit';
+import { FormAlert, FormProblem, localInputToIso, parseWhole, toLocalInput } from './form-kit';
 import { parsePrice } from './sku-drafts';
 import type { SaleableSku } from './types';
 
@@ -78,7 +79,7 @@ function TimeFields({ draft, set }: { draft: SaleDraft; set(patch: Partial<SaleD
 /** Price, quantity, times and limits of a new flash sale for one of `skus`. */
 export function FlashSaleForm({ skus, initialSkuId }: { skus: SaleableSku[]; initialSkuId: string }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [draft, setDraft] = useState(() => initialDraft(skus.some((sku) => sku.skuId === initialSkuId) ? initialSkuId : (skus[0]?.skuId ?? '')));
   const set = (patch: Partial<SaleDraft>): void => setDraft((old) => ({ ...old, ...patch }));
   const sku = skus.find((candidate) => candidate.skuId === draft.skuId);

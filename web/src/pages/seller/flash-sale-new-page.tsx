@@ -1,15 +1,15 @@
 import type { ReactNode } from 'react';
+import type { Product } from '../../api/types';
 import { Async, Empty } from '../../components/states';
 import { useAsync } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import { FlashSaleForm } from './flash-sale-form';
 import { gatherPages } from './paging';
-import { SellerLayout } from './seller-layout';
-import { skuLabel } from './status-labels';
-import type { SaleableSku, SellerProduct } from './types';
+import { skuLabel } from './sku-label';
+import type { SaleableSku } from './types';
 
-function saleableSkus(t: Translate, products: SellerProduct[]): SaleableSku[] {
+function saleableSkus(t: Translate, products: Product[]): SaleableSku[] {
   return products
     .filter((product) => product.status === 'listed')
     .flatMap((product) => product.skus.map((sku) => ({ skuId: sku.id, label: `${product.title} · ${skuLabel(t, sku)}`, price: sku.price, stock: sku.stock })));
@@ -19,9 +19,9 @@ function saleableSkus(t: Translate, products: SellerProduct[]): SaleableSku[] {
 export function FlashSaleNewPage(): ReactNode {
   const t = useT();
   const { search } = useLocation();
-  const state = useAsync(() => gatherPages<SellerProduct>('/me/products', {}, 500), []);
+  const state = useAsync(() => gatherPages<Product>('/me/products', {}, 500), []);
   return (
-    <SellerLayout>
+    <>
       <h1>{t('seller.flash.create')}</h1>
       <Async state={state}>
         {(products) => {
@@ -36,6 +36,6 @@ export function FlashSaleNewPage(): ReactNode {
           return <FlashSaleForm skus={skus} initialSkuId={search.get('skuId') ?? ''} />;
         }}
       </Async>
-    </SellerLayout>
+    </>
   );
 }

@@ -1,13 +1,12 @@
 import type { ReactNode } from 'react';
 import type { FlashSale } from '../../api/types';
 import { useAuth } from '../../auth';
-import { Empty, ErrorMessage, Loading, MoneyText, MoreButton, StatusBadge } from '../../components/states';
+import { ListStates } from '../../components/list-states';
+import { Loading, MoneyText, SaleStatusBadge } from '../../components/states';
 import { formatDateTime } from '../../format';
 import { useCursorList } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
 import { Link } from '../../router';
-import { SellerLayout } from './seller-layout';
-import { saleStatusLabel } from './status-labels';
 
 function SaleCard({ sale }: { sale: FlashSale }): ReactNode {
   const { t, language } = useI18n();
@@ -17,7 +16,7 @@ function SaleCard({ sale }: { sale: FlashSale }): ReactNode {
         <Link to={`/flash-sales/${sale.id}`} data-testid="flash-sale-link">
           <strong>{sale.title}</strong>
         </Link>
-        <StatusBadge status={sale.status} label={saleStatusLabel(t, sale.status)} />
+        <SaleStatusBadge status={sale.status} />
         <span className="spacer" />
         <MoneyText money={sale.price} className="price" />
       </div>
@@ -44,17 +43,15 @@ function MySales({ sellerId }: { sellerId: string }): ReactNode {
   const t = useT();
   const list = useCursorList<FlashSale>('/flash-sales', { sellerId });
   return (
-    <>
-      <div className="stack">
-        {list.items.map((sale) => (
-          <SaleCard key={sale.id} sale={sale} />
-        ))}
-      </div>
-      <ErrorMessage error={list.error} onRetry={list.reload} />
-      {list.loading && <Loading />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('seller.flash.empty')}</Empty>}
-      <MoreButton list={list} />
-    </>
+    <ListStates list={list} empty={t('seller.flash.empty')}>
+      {(sales) => (
+        <div className="stack">
+          {sales.map((sale) => (
+            <SaleCard key={sale.id} sale={sale} />
+          ))}
+        </div>
+      )}
+    </ListStates>
   );
 }
 
@@ -63,7 +60,7 @@ export function FlashSalesPage(): ReactNode {
   const t = useT();
   const { user } = useAuth();
   return (
-    <SellerLayout>
+    <>
       <div className="toolbar">
         <h1>{t('seller.flash.title')}</h1>
         <span className="spacer" />
@@ -72,6 +69,6 @@ export function FlashSalesPage(): ReactNode {
         </Link>
       </div>
       {user ? <MySales sellerId={user.id} /> : <Loading />}
-    </SellerLayout>
+    </>
   );
 }

@@ -1,49 +1,14 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { ApiError } from '../../api/client';
-import { ErrorMessage } from '../../components/states';
-import { useT } from '../../i18n';
-import { CURRENCIES } from './types';
+import { ErrorLine, ErrorMessage } from '../../components/states';
 
 /** A mistake found before anything was sent: its message is already a sentence. */
 export class FormProblem extends Error {}
 
-export interface Submission {
-  busy: boolean;
-  error: unknown;
-  fail(error: unknown): void;
-  /** Runs an action once at a time; resolves with its result, or undefined when it failed. */
-  run<T>(action: () => Promise<T>): Promise<T | undefined>;
-}
-
-/** Busy and error state of a form that sends something. */
-export function useSubmission(): Submission {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    setError(null);
-    try {
-      return await action();
-    } catch (reason) {
-      setError(reason);
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  return { busy, error, fail: setError, run };
-}
-
 /** A form's error: our own sentence, or the API's (with the fields it named). */
 export function FormAlert({ error }: { error: unknown }): ReactNode {
   if (!error) return null;
-  if (error instanceof FormProblem) {
-    return (
-      <div className="error-box" role="alert">
-        <span>{error.message}</span>
-      </div>
-    );
-  }
+  if (error instanceof FormProblem) return <ErrorLine message={error.message} />;
   const fields = error instanceof ApiError ? (error.problem.errors ?? []) : [];
   return (
     <div className="stack">
@@ -58,22 +23,6 @@ export function FormAlert({ error }: { error: unknown }): ReactNode {
         </ul>
       )}
     </div>
-  );
-}
-
-export function CurrencySelect({ value, onChange, testId }: { value: string; onChange(currency: string): void; testId: string }): ReactNode {
-  const t = useT();
-  return (
-    <label>
-      {t('seller.field.currency')}
-      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        {CURRENCIES.map((currency) => (
-          <option key={currency} value={currency}>
-            {currency}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 

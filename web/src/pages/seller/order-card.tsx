@@ -1,10 +1,9 @@
 import type { ReactNode } from 'react';
-import { MoneyText, StatusBadge } from '../../components/states';
+import type { Order, ShippingAddress } from '../../api/types';
+import { MoneyText, OrderStatusBadge } from '../../components/states';
 import { formatDateTime } from '../../format';
 import { useI18n, useT } from '../../i18n';
 import { ShipForm } from './ship-form';
-import { orderStatusLabel } from './status-labels';
-import type { SellerOrder, ShippingAddress } from './types';
 
 function AddressBlock({ address }: { address: ShippingAddress | undefined }): ReactNode {
   const t = useT();
@@ -19,7 +18,7 @@ function AddressBlock({ address }: { address: ShippingAddress | undefined }): Re
   );
 }
 
-function Shipment({ order }: { order: SellerOrder }): ReactNode {
+function Shipment({ order }: { order: Order }): ReactNode {
   const { t, language } = useI18n();
   const labelled = (key: string, value: string | undefined): string | null => (value ? `${t('seller.labelled', { label: t(key) })}${value}` : null);
   const parts = [
@@ -36,13 +35,13 @@ function Shipment({ order }: { order: SellerOrder }): ReactNode {
 }
 
 /** One order to the seller: items, where it goes, total, and shipping when it is paid. */
-export function OrderCard({ order, onShipped }: { order: SellerOrder; onShipped(order: SellerOrder): void }): ReactNode {
+export function OrderCard({ order, onShipped }: { order: Order; onShipped(order: Order): void }): ReactNode {
   const { t, language } = useI18n();
   return (
     <article className="card stack" data-testid="seller-order-row" data-order-id={order.id} data-status={order.status}>
       <div className="toolbar">
         <strong>{t('seller.orders.number', { id: order.id.slice(0, 8) })}</strong>
-        <StatusBadge status={order.status} label={orderStatusLabel(t, order.status)} />
+        <OrderStatusBadge status={order.status} />
         {order.source === 'flash_sale' && <span className="badge">{t('seller.orders.flashSale')}</span>}
         <span className="muted">{formatDateTime(order.createdAt, language)}</span>
         <span className="spacer" />

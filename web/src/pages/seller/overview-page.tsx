@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { Order, Product } from '../../api/types';
 import { BarChart } from '../../components/bar-chart';
 import { Async, MoneyList } from '../../components/states';
 import { useAsync } from '../../hooks';
@@ -6,8 +7,6 @@ import { useI18n, useT } from '../../i18n';
 import { Link } from '../../router';
 import { gatherPages } from './paging';
 import { salesStats, type SalesStats } from './sales-stats';
-import { SellerLayout } from './seller-layout';
-import type { SellerOrder, SellerProduct } from './types';
 
 const MAX_ORDERS = 500;
 const MAX_PRODUCTS = 500;
@@ -22,8 +21,8 @@ interface OverviewData {
 
 async function loadOverview(): Promise<OverviewData> {
   const [orders, products] = await Promise.all([
-    gatherPages<SellerOrder>('/orders', { role: 'seller' }, MAX_ORDERS),
-    gatherPages<SellerProduct>('/me/products', {}, MAX_PRODUCTS),
+    gatherPages<Order>('/orders', { role: 'seller' }, MAX_ORDERS),
+    gatherPages<Product>('/me/products', {}, MAX_PRODUCTS),
   ]);
   const listed = products.items.filter((product) => product.status === 'listed').length;
   return {
@@ -96,7 +95,7 @@ export function OverviewPage(): ReactNode {
   const t = useT();
   const state = useAsync(loadOverview, []);
   return (
-    <SellerLayout>
+    <>
       <h1>{t('seller.overview.title')}</h1>
       <QuickLinks />
       <Async state={state}>
@@ -110,6 +109,6 @@ export function OverviewPage(): ReactNode {
           </div>
         )}
       </Async>
-    </SellerLayout>
+    </>
   );
 }

@@ -1,13 +1,14 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Product } from '../../api/types';
+import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
-import { FormAlert, FormProblem, useSubmission } from './form-kit';
-import type { SellerProduct } from './types';
+import { FormAlert, FormProblem } from './form-kit';
 
 /** Title and description of a product (PATCH /products/:id). */
-export function ProductDetailsForm({ product, onSaved }: { product: SellerProduct; onSaved(product: SellerProduct): void }): ReactNode {
+export function ProductDetailsForm({ product, onSaved }: { product: Product; onSaved(product: Product): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [title, setTitle] = useState(product.title);
   const [description, setDescription] = useState(product.description);
   const [saved, setSaved] = useState(false);
@@ -17,7 +18,7 @@ export function ProductDetailsForm({ product, onSaved }: { product: SellerProduc
     setSaved(false);
     const trimmed = title.trim();
     if (!trimmed || trimmed.length > 200) return submission.fail(new FormProblem(t('seller.error.title')));
-    const updated = await submission.run(() => api<SellerProduct>(`/products/${product.id}`, { method: 'PATCH', body: { title: trimmed, description } }));
+    const updated = await submission.run(() => api<Product>(`/products/${product.id}`, { method: 'PATCH', body: { title: trimmed, description } }));
     if (!updated) return;
     onSaved(updated);
     setSaved(true);

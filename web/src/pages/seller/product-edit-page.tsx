@@ -1,24 +1,22 @@
 import type { ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
+import type { Product } from '../../api/types';
 import { useAuth } from '../../auth';
 import { Async, StatusBadge } from '../../components/states';
-import { useAsync } from '../../hooks';
+import { useAction, useAsync } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 import { AddSkusForm } from './add-skus-form';
-import { FormAlert, useSubmission } from './form-kit';
+import { FormAlert } from './form-kit';
 import { ProductDetailsForm } from './product-details-form';
-import { SellerLayout } from './seller-layout';
 import { SkuStockList } from './sku-stock-list';
-import { productStatusLabel } from './status-labels';
-import type { SellerProduct } from './types';
 
-function ListingToggle({ product, onChanged }: { product: SellerProduct; onChanged(product: SellerProduct): void }): ReactNode {
+function ListingToggle({ product, onChanged }: { product: Product; onChanged(product: Product): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const listed = product.status === 'listed';
   const toggle = async (): Promise<void> => {
-    const updated = await submission.run(() => api<SellerProduct>(`/products/${product.id}`, { method: 'PATCH', body: { status: listed ? 'delisted' : 'listed' } }));
+    const updated = await submission.run(() => api<Product>(`/products/${product.id}`, { method: 'PATCH', body: { status: listed ? 'delisted' : 'listed' } }));
     if (updated) onChanged(updated);
   };
   return (
@@ -31,14 +29,14 @@ function ListingToggle({ product, onChanged }: { product: SellerProduct; onChang
   );
 }
 
-function ProductEditor({ product, setProduct }: { product: SellerProduct; setProduct(product: SellerProduct): void }): ReactNode {
+function ProductEditor({ product, setProduct }: { product: Product; setProduct(product: Product): void }): ReactNode {
   const t = useT();
   const adjust = (skuId: string, stock: number): void => setProduct({ ...product, skus: product.skus.map((sku) => (sku.id === skuId ? { ...sku, stock } : sku)) });
   return (
     <div className="stack">
       <div className="toolbar">
         <h1>{product.title}</h1>
-        <StatusBadge status={product.status} label={productStatusLabel(t, product.status)} />
+        <StatusBadge status={product.status} label={t(`seller.productStatus.${product.status}`)} />
         <span className="spacer" />
         <ListingToggle product={product} onChanged={setProduct} />
         <Link to={`/products/${product.id}`} className="button secondary small" data-testid="public-product-link">
@@ -60,17 +58,17 @@ export function ProductEditPage({ id }: { id: string }): ReactNode {
   const { user } = useAuth();
   const myId = user?.id;
   const state = useAsync(async () => {
-    const product = await api<SellerProduct>(`/products/${encodeURIComponent(id)}`);
+    const product = await api<Product>(`/products/${encodeURIComponent(id)}`);
     // Someone else's product is, to this page, one that does not exist (as API.md answers).
     if (product.sellerId !== myId) throw new ApiError({ status: 404, code: 'not_found' });
     return product;
   }, [id, myId]);
   return (
-    <SellerLayout>
+    <>
       <p>
         <Link to="/seller/products">← {t('seller.products.title')}</Link>
       </p>
       <Async state={state}>{(product) => <ProductEditor product={product} setProduct={state.setData} />}</Async>
-    </SellerLayout>
+    </>
   );
 }

@@ -1,13 +1,15 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Product } from '../../api/types';
+import { CurrencySelect } from '../../components/currency-select';
+import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { CategorySelect } from './category-select';
-import { CurrencySelect, FormAlert, FormProblem, useSubmission } from './form-kit';
-import { SellerLayout } from './seller-layout';
+import { FormAlert, FormProblem } from './form-kit';
 import { emptySkuDraft, parseSkuDrafts, type SkuDraft } from './sku-drafts';
 import { SkuRowsEditor } from './sku-rows-editor';
-import type { SellerProduct, SkuInput } from './types';
+import type { SkuInput } from './types';
 
 interface ProductDraft {
   title: string;
@@ -77,7 +79,7 @@ function ProductFields({ draft, set }: { draft: ProductDraft; set(patch: Partial
 /** /seller/products/new: publish a product with its SKUs, then edit it. */
 export function ProductNewPage(): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [draft, setDraft] = useState<ProductDraft>(() => ({ title: '', description: '', categoryId: '', images: '', currency: 'CNY', skus: [emptySkuDraft()] }));
   const set = (patch: Partial<ProductDraft>): void => setDraft((old) => ({ ...old, ...patch }));
 
@@ -90,12 +92,12 @@ export function ProductNewPage(): ReactNode {
       submission.fail(problem);
       return;
     }
-    const product = await submission.run(() => api<SellerProduct>('/products', { method: 'POST', body }));
+    const product = await submission.run(() => api<Product>('/products', { method: 'POST', body }));
     if (product) navigate(`/seller/products/${product.id}`);
   };
 
   return (
-    <SellerLayout>
+    <>
       <h1>{t('seller.products.publish')}</h1>
       <form className="form card" noValidate onSubmit={(e) => void submit(e)}>
         <ProductFields draft={draft} set={set} />
@@ -113,6 +115,6 @@ export function ProductNewPage(): ReactNode {
           </Link>
         </div>
       </form>
-    </SellerLayout>
+    </>
   );
 }

@@ -1,13 +1,13 @@
 import type { ReactNode } from 'react';
-import { Empty, ErrorMessage, Loading, MoneyText, MoreButton, StatusBadge } from '../../components/states';
+import type { Product } from '../../api/types';
+import { ListStates } from '../../components/list-states';
+import { MoneyText, StatusBadge } from '../../components/states';
 import { useCursorList } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
-import { SellerLayout } from './seller-layout';
-import { productStatusLabel, skuLabel } from './status-labels';
-import type { SellerProduct } from './types';
+import { skuLabel } from './sku-label';
 
-function ProductCard({ product }: { product: SellerProduct }): ReactNode {
+function ProductCard({ product }: { product: Product }): ReactNode {
   const t = useT();
   return (
     <article className="card stack" data-testid="seller-product-row" data-product-id={product.id}>
@@ -15,7 +15,7 @@ function ProductCard({ product }: { product: SellerProduct }): ReactNode {
         <Link to={`/seller/products/${product.id}`}>
           <strong>{product.title}</strong>
         </Link>
-        <StatusBadge status={product.status} label={productStatusLabel(t, product.status)} />
+        <StatusBadge status={product.status} label={t(`seller.productStatus.${product.status}`)} />
         <span className="spacer" />
         <Link to={`/seller/products/${product.id}`} className="button secondary small" data-testid="edit-product">
           {t('action.edit')}
@@ -50,9 +50,9 @@ function ProductCard({ product }: { product: SellerProduct }): ReactNode {
 /** /seller/products: every product of the seller, listed or not, with its stock. */
 export function ProductsPage(): ReactNode {
   const t = useT();
-  const list = useCursorList<SellerProduct>('/me/products');
+  const list = useCursorList<Product>('/me/products');
   return (
-    <SellerLayout>
+    <>
       <div className="toolbar">
         <h1>{t('seller.products.title')}</h1>
         <span className="spacer" />
@@ -60,15 +60,15 @@ export function ProductsPage(): ReactNode {
           {t('seller.products.publish')}
         </Link>
       </div>
-      <div className="stack">
-        {list.items.map((product) => (
-          <ProductCard key={product.id} product={product} />
-        ))}
-      </div>
-      <ErrorMessage error={list.error} onRetry={list.reload} />
-      {list.loading && <Loading />}
-      {!list.loading && !list.error && list.items.length === 0 && <Empty>{t('seller.products.empty')}</Empty>}
-      <MoreButton list={list} />
-    </SellerLayout>
+      <ListStates list={list} empty={t('seller.products.empty')}>
+        {(products) => (
+          <div className="stack">
+            {products.map((product) => (
+              <ProductCard key={product.id} product={product} />
+            ))}
+          </div>
+        )}
+      </ListStates>
+    </>
   );
 }

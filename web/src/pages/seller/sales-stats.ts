@@ -1,5 +1,5 @@
-import type { Money, OrderStatus } from '../../api/types';
-import type { SellerOrder } from './types';
+import type { Money, Order, OrderStatus } from '../../api/types';
+import { sumByCurrency } from '../../format';
 
 export interface SalesStats {
   orders: number;
@@ -17,17 +17,13 @@ function startOfDay(time: number): Date {
   return day;
 }
 
-function revenueOf(orders: SellerOrder[]): Money[] {
-  const sums = new Map<string, number>();
-  for (const order of orders) {
-    if (!EARNING.includes(order.status)) continue;
-    sums.set(order.total.currency, (sums.get(order.total.currency) ?? 0) + order.total.amount);
-  }
-  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
+function revenueOf(orders: Order[]): Money[] {
+  const earning = orders.filter((order) => EARNING.includes(order.status));
+  return sumByCurrency(earning.map((order) => order.total)).sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Orders placed on each of the last `days` local days, oldest first (today last). */
-function ordersPerDay(orders: SellerOrder[], now: number, days: number): { day: Date; count: number }[] {
+function ordersPerDay(orders: Order[], now: number, days: number): { day: Date; count: number }[] {
   const today = startOfDay(now);
   const buckets = Array.from({ length: days }, (_, i) => {
     const day = new Date(today);
@@ -43,7 +39,7 @@ function ordersPerDay(orders: SellerOrder[], now: number, days: number): { day: 
 }
 
 /** The figures of the seller overview, from the seller's most recent orders. */
-export function salesStats(orders: SellerOrder[], now: number, days = 14): SalesStats {
+export function salesStats(orders: Order[], now: number, days = 14): SalesStats {
   const byStatus: Partial<Record<OrderStatus, number>> = {};
   for (const order of orders) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
   return { orders: orders.length, byStatus, revenue: revenueOf(orders), perDay: ordersPerDay(orders, now, days) };

@@ -1,20 +1,21 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
+import type { Order } from '../../api/types';
+import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
-import { FormAlert, useSubmission } from './form-kit';
-import type { SellerOrder } from './types';
+import { FormAlert } from './form-kit';
 
 /** Ship a paid order, with an optional carrier and tracking number (POST /orders/:id/ship). */
-export function ShipForm({ orderId, onShipped }: { orderId: string; onShipped(order: SellerOrder): void }): ReactNode {
+export function ShipForm({ orderId, onShipped }: { orderId: string; onShipped(order: Order): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [carrier, setCarrier] = useState('');
   const [trackingNumber, setTrackingNumber] = useState('');
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const body = { ...(carrier.trim() && { carrier: carrier.trim() }), ...(trackingNumber.trim() && { trackingNumber: trackingNumber.trim() }) };
-    const order = await submission.run(() => api<SellerOrder>(`/orders/${orderId}/ship`, { method: 'POST', body }));
+    const order = await submission.run(() => api<Order>(`/orders/${orderId}/ship`, { method: 'POST', body }));
     if (order) onShipped(order);
   };
 

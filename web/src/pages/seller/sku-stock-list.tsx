@@ -1,16 +1,16 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { Sku } from '../../api/types';
+import type { Sku, StockAdjustment } from '../../api/types';
 import { MoneyText } from '../../components/states';
+import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
-import { FormAlert, FormProblem, parseWhole, useSubmission } from './form-kit';
-import { skuLabel } from './status-labels';
-import type { StockAdjustment } from './types';
+import { FormAlert, FormProblem, parseWhole } from './form-kit';
+import { skuLabel } from './sku-label';
 
 function StockForm({ sku, onAdjusted }: { sku: Sku; onAdjusted(stock: number): void }): ReactNode {
   const t = useT();
-  const submission = useSubmission();
+  const submission = useAction();
   const [delta, setDelta] = useState('');
   const [reason, setReason] = useState('');
   const [done, setDone] = useState<number | null>(null);

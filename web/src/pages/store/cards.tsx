@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { FlashSale, Product } from '../../api/types';
-import { MoneyText, StatusBadge } from '../../components/states';
+import { Empty, MoneyText, SaleStatusBadge } from '../../components/states';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 
@@ -36,21 +36,40 @@ export function ProductCard({ product }: { product: Product }): ReactNode {
   );
 }
 
+/** How much of the sale's quantity is sold, as a bar. */
+export function RemainingBar({ sale }: { sale: FlashSale }): ReactNode {
+  const sold = sale.quantity - sale.remaining;
+  return (
+    <div className="remaining-bar" aria-hidden="true">
+      <span style={{ width: `${sale.quantity > 0 ? (sold / sale.quantity) * 100 : 0}%` }} />
+    </div>
+  );
+}
+
 export function FlashSaleCard({ sale }: { sale: FlashSale }): ReactNode {
   const t = useT();
-  const sold = sale.quantity - sale.remaining;
   return (
     <Link to={`/flash-sales/${sale.id}`} className="card product-card" data-testid="flash-sale-card" data-sale-id={sale.id}>
       <div className="toolbar" style={{ margin: 0 }}>
         <strong>⚡ {sale.title}</strong>
         <span className="spacer" />
-        <StatusBadge status={sale.status} label={t(`store.saleStatus.${sale.status}`)} />
+        <SaleStatusBadge status={sale.status} />
       </div>
       <MoneyText money={sale.price} className="price" />
-      <div className="remaining-bar" aria-hidden="true">
-        <span style={{ width: `${sale.quantity > 0 ? (sold / sale.quantity) * 100 : 0}%` }} />
-      </div>
+      <RemainingBar sale={sale} />
       <span className="muted">{t('store.remainingOf', { remaining: sale.remaining, quantity: sale.quantity })}</span>
     </Link>
+  );
+}
+
+/** A page of flash sales as cards, or "nothing here yet". */
+export function FlashSaleGrid({ sales }: { sales: FlashSale[] }): ReactNode {
+  if (sales.length === 0) return <Empty />;
+  return (
+    <div className="grid">
+      {sales.map((sale) => (
+        <FlashSaleCard key={sale.id} sale={sale} />
+      ))}
+    </div>
   );
 }

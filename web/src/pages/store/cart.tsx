@@ -1,28 +1,24 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Cart, CartLine } from '../../api/types';
 import { Async, Empty, ErrorMessage, MoneyList, MoneyText } from '../../components/states';
-import { useAsync } from '../../hooks';
+import { useAction, useAsync } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 
 function CartRow({ line, onChange }: { line: CartLine; onChange(cart: Cart): void }): ReactNode {
   const t = useT();
-  const [error, setError] = useState<unknown>(null);
-  const run = async (request: Promise<Cart>): Promise<void> => {
-    setError(null);
-    try {
-      onChange(await request);
-    } catch (reason) {
-      setError(reason);
-    }
+  const action = useAction();
+  const run = async (request: () => Promise<Cart>): Promise<void> => {
+    const cart = await action.run(request);
+    if (cart) onChange(cart);
   };
   return (
     <tr data-testid="cart-line" data-sku-id={line.skuId}>
       <td>
         <Link to={`/products/${line.productId}`}>{line.title}</Link>
         {!line.purchasable && <div className="muted">{t('store.notPurchasable')}</div>}
-        <ErrorMessage error={error} />
+        <ErrorMessage error={action.error} />
       </td>
       <td>
         <MoneyText money={line.unitPrice} />
@@ -38,13 +34,13 @@ function CartRow({ line, onChange }: { line: CartLine; onChange(cart: Cart): voi
           onBlur={(e) => {
             const quantity = Number(e.target.value);
             if (Number.isInteger(quantity) && quantity >= 1 && quantity <= 999 && quantity !== line.quantity)
-              void run(api<Cart>(`/cart/items/${line.skuId}`, { method: 'PATCH', body: { quantity } }));
+              void run(() => api<Cart>(`/cart/items/${line.skuId}`, { method: 'PATCH', body: { quantity } }));
           }}
         />
         <div className="muted">{t('store.inStock', { n: line.stock })}</div>
       </td>
       <td>
-        <button type="button" className="link" onClick={() => void run(api<Cart>(`/cart/items/${line.skuId}`, { method: 'DELETE' }))}>
+        <button type="button" className="link" onClick={() => void run(() => api<Cart>(`/cart/items/${line.skuId}`, { method: 'DELETE' }))}>
           {t('action.delete')}
         </button>
       </td>

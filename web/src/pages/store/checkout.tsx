@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
-import type { Address, Cart, ClaimedCoupon, Order, Page, ShippingAddress } from '../../api/types';
+import type { Address, Cart, CartLine, ClaimedCoupon, Money, Order, Page } from '../../api/types';
+import { AddressFields, addressBody, addressValues } from '../../components/address-fields';
 import { Async, ErrorMessage, MoneyList, MoneyText } from '../../components/states';
-import { useAsync } from '../../hooks';
+import { sumByCurrency } from '../../format';
+import { useAction, useAsync } from '../../hooks';
 import { useT } from '../../i18n';
 import { navigate, useLocation } from '../../router';
-import { AddressFields, cleanAddress, EMPTY_ADDRESS } from './address-fields';
 
 interface CheckoutData {
   cart: Cart;
@@ -18,35 +19,34 @@ async function loadCheckout(): Promise<CheckoutData> {
   return { cart, addresses: addresses.items, coupons: coupons.items.filter((coupon) => coupon.status === 'available') };
 }
 
+/** What a cart line costs: its unit price times its quantity. */
+const lineTotal = (line: CartLine): Money => ({ amount: line.unitPrice.amount * line.quantity, currency: line.unitPrice.currency });
+
 function CheckoutForm({ data, skuIds }: { data: CheckoutData; skuIds: string[] }): ReactNode {
   const t = useT();
   const lines = data.cart.items.filter((line) => line.purchasable && (skuIds.length === 0 || skuIds.includes(line.skuId)));
   const sellers = [...new Set(lines.map((line) => line.sellerId))];
   const [addressId, setAddressId] = useState(data.addresses.find((a) => a.isDefault)?.id ?? data.addresses[0]?.id ?? 'new');
-  const [address, setAddress] = useState<ShippingAddress>(EMPTY_ADDRESS);
+  const [address, setAddress] = useState(() => addressValues());
   const [coupons, setCoupons] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
 
+  const placeOrders = async (): Promise<Order[]> => {
+    const chosen = addressId === 'new' ? (await api<Address>('/addresses', { method: 'POST', body: addressBody(address) })).id : addressId;
+    const couponList = Object.entries(coupons)
+      .filter(([, code]) => code.trim() !== '')
+      .map(([sellerId, code]) => ({ sellerId, code: code.trim() }));
+    const answer = await api<{ orders: Order[] }>('/cart/checkout', {
+      method: 'POST',
+      body: { addressId: chosen, skuIds: lines.map((line) => line.skuId), ...(couponList.length > 0 && { coupons: couponList }) },
+    });
+    return answer.orders;
+  };
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const chosen = addressId === 'new' ? (await api<Address>('/addresses', { method: 'POST', body: cleanAddress(address) })).id : addressId;
-      const couponList = Object.entries(coupons)
-        .filter(([, code]) => code.trim() !== '')
-        .map(([sellerId, code]) => ({ sellerId, code: code.trim() }));
-      const answer = await api<{ orders: Order[] }>('/cart/checkout', {
-        method: 'POST',
-        body: { addressId: chosen, skuIds: lines.map((line) => line.skuId), ...(couponList.length > 0 && { coupons: couponList }) },
-      });
-      const first = answer.orders[0];
-      navigate(answer.orders.length === 1 && first ? `/account/orders/${first.id}` : '/account/orders');
-    } catch (reason) {
-      setError(reason);
-      setBusy(false);
-    }
+    const orders = await action.run(placeOrders);
+    const first = orders?.[0];
+    if (orders) navigate(orders.length === 1 && first ? `/account/orders/${first.id}` : '/account/orders');
   };
 
   if (lines.length === 0) return <p className="state">{t('store.cartEmpty')}</p>;
@@ -64,7 +64,7 @@ function CheckoutForm({ data, skuIds }: { data: CheckoutData; skuIds: string[] }
           <input type="radio" name="address" checked={addressId === 'new'} onChange={() => setAddressId('new')} data-testid="address-new" />
           {t('store.newAddress')}
         </label>
-        {addressId === 'new' && <AddressFields value={address} onChange={setAddress} />}
+        {addressId === 'new' && <AddressFields values={address} onChange={setAddress} />}
       </section>
       {sellers.map((sellerId) => (
         <section key={sellerId} className="card stack">
@@ -75,7 +75,7 @@ function CheckoutForm({ data, skuIds }: { data: CheckoutData; skuIds: string[] }
                 <span>{line.title}</span>
                 <span className="muted">× {line.quantity}</span>
                 <span className="spacer" />
-                <MoneyText money={{ amount: line.unitPrice.amount * line.quantity, currency: line.unitPrice.currency }} />
+                <MoneyText money={lineTotal(line)} />
               </div>
             ))}
           <label>
@@ -89,24 +89,18 @@ function CheckoutForm({ data, skuIds }: { data: CheckoutData; skuIds: string[] }
           </label>
         </section>
       ))}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <div className="toolbar">
         <span>
-          {t('store.total')}: <MoneyList items={totalsOf(lines)} />
+          {t('store.total')}: <MoneyList items={sumByCurrency(lines.map(lineTotal))} />
         </span>
         <span className="spacer" />
-        <button type="submit" disabled={busy} data-testid="place-order">
+        <button type="submit" disabled={action.busy} data-testid="place-order">
           {t('store.placeOrder')}
         </button>
       </div>
     </form>
   );
-}
-
-function totalsOf(lines: Cart['items']): { amount: number; currency: string }[] {
-  const sums = new Map<string, number>();
-  for (const line of lines) sums.set(line.unitPrice.currency, (sums.get(line.unitPrice.currency) ?? 0) + line.unitPrice.amount * line.quantity);
-  return [...sums].map(([currency, amount]) => ({ amount, currency }));
 }
 
 /** Checkout: where to ship, a coupon per seller, then one order per seller (paid from the order page). */

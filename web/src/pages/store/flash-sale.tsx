@@ -2,12 +2,13 @@ import type { ReactNode } from 'react';
 import type { FlashSale, Page } from '../../api/types';
 import { api } from '../../api/client';
 import { useAuth } from '../../auth';
-import { Async, Empty, ErrorMessage, Loading, MoneyText, StatusBadge } from '../../components/states';
+import { Async, ErrorMessage, Loading, MoneyText, SaleStatusBadge } from '../../components/states';
+import { StatusTabs, useStatusParam } from '../../components/status-tabs';
 import { formatClock, formatDateTime } from '../../format';
 import { useAsync, useNow } from '../../hooks';
 import { useI18n, useT } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
-import { FlashSaleCard } from './cards';
+import { FlashSaleGrid, RemainingBar } from './cards';
 import { useLiveSale, usePurchase, type PurchaseState } from './flash-sale-live';
 
 function Countdown({ sale, now }: { sale: FlashSale; now: number }): ReactNode {
@@ -23,7 +24,7 @@ function Countdown({ sale, now }: { sale: FlashSale; now: number }): ReactNode {
         </span>
       </p>
     );
-  if (sale.status === 'ended' || now >= ends) return <p className="countdown">{t('store.saleStatus.ended')}</p>;
+  if (sale.status === 'ended' || now >= ends) return <p className="countdown">{t('status.sale.ended')}</p>;
   return (
     <p>
       {t('store.endsIn')} <span className="countdown">{formatClock(ends - now)}</span>
@@ -54,7 +55,7 @@ function Result({ state, now }: { state: PurchaseState; now: number }): ReactNod
       {order?.status === 'pending_payment' && left > 0 && (
         <span data-testid="pay-within">{t('store.payWithin', { time: formatClock(left) })}</span>
       )}
-      {order && order.status !== 'pending_payment' && <span>{t(`store.orderStatus.${order.status}`)}</span>}
+      {order && order.status !== 'pending_payment' && <span>{t(`status.order.${order.status}`)}</span>}
       {purchase.orderId && (
         <Link to={`/account/orders/${purchase.orderId}`} className="button" data-testid="go-pay">
           {order?.status === 'pending_payment' ? t('store.payNow') : t('store.viewOrder')}
@@ -76,7 +77,7 @@ function BuyButton({ sale, state, now }: { sale: FlashSale; state: PurchaseState
     );
   if (user.id === sale.sellerId) return <p className="muted">{t('store.ownProduct')}</p>;
   const open = sale.status === 'active' && now >= Date.parse(sale.startsAt);
-  const label = state.pressed ? t('store.pressed') : sale.status === 'sold_out' ? t('store.saleStatus.sold_out') : sale.status === 'ended' ? t('store.saleStatus.ended') : open ? t('store.buyFlash') : t('store.notYet');
+  const label = state.pressed ? t('store.pressed') : sale.status === 'sold_out' ? t('status.sale.sold_out') : sale.status === 'ended' ? t('status.sale.ended') : open ? t('store.buyFlash') : t('store.notYet');
   return (
     <button type="button" className="buy-button" disabled={!open || state.pressed} onClick={() => void state.buy()} data-testid="flash-buy">
       {label}
@@ -94,20 +95,17 @@ export function FlashSalePage({ id }: { id: string }): ReactNode {
   const state = usePurchase(live.sale, user?.id);
   const sale = live.sale;
   if (!sale) return live.error ? <ErrorMessage error={live.error} onRetry={live.reload} /> : <Loading />;
-  const sold = sale.quantity - sale.remaining;
   return (
     <article className="flash">
       <div className="card stack">
         <div className="toolbar" style={{ margin: 0 }}>
           <h1 style={{ margin: 0 }}>⚡ {sale.title}</h1>
           <span className="spacer" />
-          <StatusBadge status={sale.status} label={t(`store.saleStatus.${sale.status}`)} />
+          <SaleStatusBadge status={sale.status} />
         </div>
         <MoneyText money={sale.price} className="price" />
         <Countdown sale={sale} now={now} />
-        <div className="remaining-bar" aria-hidden="true">
-          <span style={{ width: `${sale.quantity > 0 ? (sold / sale.quantity) * 100 : 0}%` }} />
-        </div>
+        <RemainingBar sale={sale} />
         <p>
           {t('store.remaining')}: <strong data-testid="remaining">{sale.remaining}</strong> / {sale.quantity} · {t('store.perUserLimit', { n: sale.perUserLimit })}
         </p>
@@ -125,35 +123,18 @@ export function FlashSalePage({ id }: { id: string }): ReactNode {
   );
 }
 
+const TABS = ['active', 'scheduled', 'sold_out', 'ended'] as const;
+
 /** Every flash sale by status: now, soon, over. */
 export function FlashSalesPage(): ReactNode {
   const t = useT();
-  const { search } = useLocation();
-  const status = search.get('status') ?? 'active';
+  const status = useStatusParam(TABS, 'active');
   const sales = useAsync(() => api<Page<FlashSale>>('/flash-sales', { query: { status, limit: 100 } }), [status]);
   return (
     <>
       <h1>{t('nav.flashSales')}</h1>
-      <nav className="tabs">
-        {(['active', 'scheduled', 'sold_out', 'ended'] as const).map((option) => (
-          <Link key={option} to={`/flash-sales?status=${option}`} className={option === status ? 'active' : undefined}>
-            {t(`store.saleStatus.${option}`)}
-          </Link>
-        ))}
-      </nav>
-      <Async state={sales}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty />
-          ) : (
-            <div className="grid">
-              {page.items.map((sale) => (
-                <FlashSaleCard key={sale.id} sale={sale} />
-              ))}
-            </div>
-          )
-        }
-      </Async>
+      <StatusTabs base="/flash-sales" kind="sale" values={TABS} current={status} />
+      <Async state={sales}>{(page) => <FlashSaleGrid sales={page.items} />}</Async>
     </>
   );
 }

@@ -5,26 +5,14 @@ import { Async, Empty } from '../../components/states';
 import { useAsync } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
-import { FlashSaleCard, ProductCard } from './cards';
+import { FlashSaleGrid, ProductCard } from './cards';
 
 function SaleStrip({ status, title }: { status: 'active' | 'scheduled'; title: string }): ReactNode {
   const sales = useAsync(() => api<Page<FlashSale>>('/flash-sales', { query: { status, limit: 8 } }), [status]);
   return (
     <section data-testid={`home-sales-${status}`}>
       <h2>{title}</h2>
-      <Async state={sales}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty />
-          ) : (
-            <div className="grid">
-              {page.items.map((sale) => (
-                <FlashSaleCard key={sale.id} sale={sale} />
-              ))}
-            </div>
-          )
-        }
-      </Async>
+      <Async state={sales}>{(page) => <FlashSaleGrid sales={page.items} />}</Async>
     </section>
   );
 }

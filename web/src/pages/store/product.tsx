@@ -3,7 +3,7 @@ import { api } from '../../api/client';
 import type { Cart, FlashSale, Page, Product, Sku } from '../../api/types';
 import { useAuth } from '../../auth';
 import { Async, ErrorMessage, MoneyText } from '../../components/states';
-import { useAsync } from '../../hooks';
+import { useAction, useAsync } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Thumb } from './cards';
@@ -18,8 +18,7 @@ function BuyBox({ product }: { product: Product }): ReactNode {
   const { user } = useAuth();
   const [skuId, setSkuId] = useState(product.skus.find((sku) => sku.stock > 0)?.id ?? product.skus[0]?.id ?? '');
   const [quantity, setQuantity] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [added, setAdded] = useState(false);
   const sku = product.skus.find((candidate) => candidate.id === skuId);
   if (!sku) return null;
@@ -27,17 +26,10 @@ function BuyBox({ product }: { product: Product }): ReactNode {
 
   const addToCart = async (then: 'stay' | 'checkout'): Promise<void> => {
     if (!user) return navigate(`/login?next=${encodeURIComponent(`/products/${product.id}`)}`);
-    setBusy(true);
-    setError(null);
-    try {
-      await api<Cart>('/cart/items', { method: 'POST', body: { skuId: sku.id, quantity } });
-      if (then === 'checkout') navigate(`/checkout?skuIds=${sku.id}`);
-      else setAdded(true);
-    } catch (reason) {
-      setError(reason);
-    } finally {
-      setBusy(false);
-    }
+    const cart = await action.run(() => api<Cart>('/cart/items', { method: 'POST', body: { skuId: sku.id, quantity } }));
+    if (!cart) return;
+    if (then === 'checkout') navigate(`/checkout?skuIds=${sku.id}`);
+    else setAdded(true);
   };
 
   return (
@@ -57,7 +49,7 @@ function BuyBox({ product }: { product: Product }): ReactNode {
         {t('store.quantity')}
         <input type="number" min={1} max={Math.min(999, Math.max(1, sku.stock))} value={quantity} onChange={(e) => setQuantity(Math.max(1, Math.min(999, Number(e.target.value) || 1)))} style={{ width: '5rem' }} data-testid="quantity" />
       </label>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       {added && (
         <p className="success-box">
           {t('store.addedToCart')} <Link to="/cart">{t('nav.cart')}</Link>
@@ -68,10 +60,10 @@ function BuyBox({ product }: { product: Product }): ReactNode {
       ) : (
         <div className="form">
           <div className="actions">
-            <button type="button" disabled={busy || sku.stock === 0 || product.status !== 'listed'} onClick={() => void addToCart('checkout')} data-testid="buy-now">
+            <button type="button" disabled={action.busy || sku.stock === 0 || product.status !== 'listed'} onClick={() => void addToCart('checkout')} data-testid="buy-now">
               {t('store.buyNow')}
             </button>
-            <button type="button" className="secondary" disabled={busy || sku.stock === 0 || product.status !== 'listed'} onClick={() => void addToCart('stay')} data-testid="add-to-cart">
+            <button type="button" className="secondary" disabled={action.busy || sku.stock === 0 || product.status !== 'listed'} onClick={() => void addToCart('stay')} data-testid="add-to-cart">
               {t('store.addToCart')}
             </button>
           </div>

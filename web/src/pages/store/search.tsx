@@ -1,17 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import type { Brand, Category, Product } from '../../api/types';
+import { flattenCategories } from '../../categories';
 import { Empty, ErrorMessage, Loading, MoreButton } from '../../components/states';
 import { parseAmount } from '../../format';
 import { useAsync, useCursorList } from '../../hooks';
 import { useT } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { ProductCard } from './cards';
-
-/** The category tree as select options, children indented under their parent. */
-export function flattenCategories(nodes: Category[], depth = 0): { id: string; label: string }[] {
-  return nodes.flatMap((node) => [{ id: node.id, label: `${'\u00a0\u00a0'.repeat(depth)}${node.name}` }, ...flattenCategories(node.children, depth + 1)]);
-}
 
 const FILTERS = ['q', 'categoryId', 'brandId', 'minPrice', 'maxPrice'] as const;
 
@@ -35,9 +31,9 @@ function Filters({ search }: { search: URLSearchParams }): ReactNode {
     <div className="toolbar">
       <select aria-label={t('store.category')} value={search.get('categoryId') ?? ''} onChange={(e) => apply({ categoryId: e.target.value })}>
         <option value="">{t('store.allCategories')}</option>
-        {flattenCategories(categories.data?.items ?? []).map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.label}
+        {flattenCategories(categories.data?.items ?? []).map((category) => (
+          <option key={category.id} value={category.id}>
+            {`${'\u00a0\u00a0'.repeat(category.depth)}${category.name}`}
           </option>
         ))}
       </select>

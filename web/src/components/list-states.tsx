@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { Empty, ErrorMessage, Loading, MoreButton } from '../../components/states';
-import type { CursorList } from '../../hooks';
+import type { CursorList } from '../hooks';
+import { Empty, ErrorMessage, Loading, MoreButton } from './states';
 
 /**
  * A cursor list with its states: the rows once there are some, "empty" when the first page had

@@ -1,5 +1,5 @@
-import type { Translate } from '../../i18n';
 import type { Sku } from '../../api/types';
+import type { Translate } from '../../i18n';
 
 /** "name (color=red, size=M)" or just what there is, for a SKU in a list. */
 export function skuLabel(t: Translate, sku: Pick<Sku, 'name' | 'attributes'>): string {
@@ -9,16 +9,4 @@ export function skuLabel(t: Translate, sku: Pick<Sku, 'name' | 'attributes'>): s
   const name = sku.name ?? '';
   if (name && attributes) return `${name} (${attributes})`;
   return name || attributes || t('seller.sku.default');
-}
-
-export function productStatusLabel(t: Translate, status: string): string {
-  return t(`seller.productStatus.${status}`);
-}
-
-export function orderStatusLabel(t: Translate, status: string): string {
-  return t(`seller.orderStatus.${status}`);
-}
-
-export function saleStatusLabel(t: Translate, status: string): string {
-  return t(`seller.saleStatus.${status}`);
 }
