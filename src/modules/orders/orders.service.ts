@@ -10,9 +10,10 @@ import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-s
 import { toOrder, type Order } from './order-view.js';
 import type { OrderEventBase } from './orders.events.js';
 import * as store from './orders.store.js';
-import * as cartStore from './cart.store.js';
-import { shippingPart, toAddress } from './cart.service.js';
+import { createFlashOrders } from './flash-orders.js';
 import type { OrderRow, TransitionFields } from './orders.store.js';
+
+export type { FlashOrderInput } from './flash-orders.js';
 
 export const ORDER_PURPOSE = 'order';
 
@@ -35,20 +36,6 @@ function eventOf(row: OrderRow): OrderEventBase {
 }
 
 const notFound = () => new AppError('not_found', 'no such order');
-
-/** A flash-sale order a drain batch writes: one SKU at the sale price. */
-export interface FlashOrderInput {
-  id: string;
-  buyerId: string;
-  sellerId: string;
-  flashSaleId: string;
-  skuId: string;
-  productId: string;
-  title: string;
-  quantity: number;
-  unitPrice: number;
-  currency: string;
-}
 
 /** A flash-sale order that ended unsold (cancelled, expired, refunded): its quantity goes back to the sale. */
 export interface EndedFlashOrder {
@@ -245,34 +232,8 @@ export function createOrdersService(deps: OrdersDeps) {
     expire: (tx: Tx, id: string) => expireMany(tx, [id]),
     expireMany,
 
-    /**
-     * Flash-sale orders decided by a drain batch, in its transaction: `pending_payment` at the
-     * sale price, shipped to the buyer's default address, with one expiry job for the batch.
-     * (They are announced by the sale's purchase events, not one `order.placed` each.)
-     */
-    async createFlashOrders(tx: Tx, orders: FlashOrderInput[], expiresAt: Date): Promise<void> {
-      if (orders.length === 0) return;
-      const defaults = new Map((await cartStore.defaultAddresses(tx, [...new Set(orders.map((o) => o.buyerId))])).map((row) => [row.user_id, shippingPart(toAddress(row))]));
-      await store.insertOrders(
-        tx,
-        orders.map((o) => ({
-          id: o.id,
-          buyerId: o.buyerId,
-          sellerId: o.sellerId,
-          source: 'flash_sale' as const,
-          flashSaleId: o.flashSaleId,
-          currency: o.currency,
-          subtotal: o.unitPrice * o.quantity,
-          discount: 0,
-          couponCode: null,
-          shippingAddress: defaults.get(o.buyerId) ?? null,
-          expiresAt,
-          items: [{ skuId: o.skuId, productId: o.productId, title: o.title, quantity: o.quantity, unitPrice: o.unitPrice }],
-        })),
-      );
-      const first = orders[0]?.id ?? '';
-      await scheduleJob(tx, 'orders.expire-many', { orderIds: orders.map((o) => o.id) }, { runAt: expiresAt, key: `orders.expire-many:${first}` });
-    },
+    /** Flash-sale orders of a drain batch, in its transaction (see flash-orders.ts). */
+    createFlashOrders,
 
     /** Back office: how many orders exist, and the ever-paid ones with their totals per currency. */
     totals: () => store.orderTotals(db),
