@@ -184,9 +184,12 @@ for (const mode of MODES) {
       const placed: Order[] = [];
       for (let i = 0; i < 3; i++) placed.push(await ok<Order>('POST', '/api/v1/orders', buyer.token, { items: [{ skuId, quantity: 1 }] }, 201));
       const paid = await ok<Order>('POST', `/api/v1/orders/${placed[1]?.id}/pay`, buyer.token, { method: 'wallet' });
-      const first = await ok<Page<Order>>('GET', '/api/v1/admin/orders?limit=2', admin.token);
+      const first = await ok<Page<Order & { buyerUsername: string | null; sellerUsername: string | null }>>('GET', '/api/v1/admin/orders?limit=2', admin.token);
       assert.deepEqual(first.items.map((o) => o.id), [placed[2]?.id, placed[1]?.id]);
-      assert.deepEqual(first.items[1], paid, "the same Order its buyer sees");
+      const { buyerUsername, sellerUsername, ...seen } = first.items[1] ?? { buyerUsername: null, sellerUsername: null };
+      assert.deepEqual(seen, paid, 'the same Order its buyer sees');
+      assert.equal(buyerUsername, buyer.username, "with the buyer's username");
+      assert.equal(sellerUsername, seller.username, "and the seller's");
       assert.ok(first.nextCursor);
       const second = await ok<Page<Order>>('GET', `/api/v1/admin/orders?limit=2&cursor=${first.nextCursor}`, admin.token);
       assert.equal(second.items[0]?.id, placed[0]?.id);

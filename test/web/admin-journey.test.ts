@@ -48,6 +48,10 @@ for (const mode of MODES) {
       await page.getByTestId('chart-orders').waitFor();
       await watched.shot('statistics');
 
+      await page.goto('/admin/orders');
+      await page.getByTestId('order-buyer').getByText(buyer.username).waitFor();
+      assert.equal(await page.getByTestId('order-seller').first().innerText(), seller.username, 'orders name their parties');
+
       await page.goto('/admin/catalog');
       await page.getByTestId('create-category-name').fill('Tea ware');
       await page.getByTestId('create-category-submit').click();

@@ -6,6 +6,9 @@ import { UserSchema } from '../identity/index.js';
 import { OrderSchema, OrderStatusSchema } from '../orders/index.js';
 import type { AdminService } from './admin.service.js';
 
+/** An order as the back office sees it: the buyer's and seller's usernames added. */
+const AdminOrderSchema = strictObject({ ...OrderSchema.properties, buyerUsername: Type.Union([Type.String(), Type.Null()]), sellerUsername: Type.Union([Type.String(), Type.Null()]) });
+
 const Time = Type.String({ format: 'date-time' });
 const pageOf = <T extends TSchema>(item: T) => strictObject({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
@@ -55,7 +58,7 @@ export function registerAdminRoutes(app: FastifyInstance, service: AdminService)
 
   app.get<{ Querystring: Static<typeof OrdersQuery> }>(
     '/api/v1/admin/orders',
-    { ...admin, schema: { tags, security, summary: 'Every order, newest first, optionally by status', querystring: OrdersQuery, response: { 200: pageOf(OrderSchema), ...problems } } },
+    { ...admin, schema: { tags, security, summary: 'Every order, newest first, optionally by status, with the usernames of buyer and seller', querystring: OrdersQuery, response: { 200: pageOf(AdminOrderSchema), ...problems } } },
     async (request) => {
       const { status, limit = 20, cursor } = request.query;
       return service.orders(status === undefined ? {} : { status }, limit, cursor === undefined ? undefined : Number(cursor));

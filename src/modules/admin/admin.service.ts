@@ -29,6 +29,9 @@ export interface Overview {
   flashSales: number;
 }
 
+/** An order as the back office sees it: with the parties' usernames. */
+export type AdminOrder = Order & { buyerUsername: string | null; sellerUsername: string | null };
+
 /** One UTC day: orders by the day they were placed, paid orders and GMV by the day they were paid. */
 export interface DailyFigures {
   date: string;
@@ -126,8 +129,11 @@ export function createAdminService(deps: AdminDeps) {
       return identity.pageUsers(filter, limit, cursor);
     },
 
-    orders(filter: { status?: OrderStatus }, limit: number, beforeSeq?: number): Promise<Page<Order>> {
-      return orders.list(filter, limit, beforeSeq);
+    /** Every order, with the usernames of its buyer and seller (asked of identity, page by page). */
+    async orders(filter: { status?: OrderStatus }, limit: number, beforeSeq?: number): Promise<Page<AdminOrder>> {
+      const page = await orders.list(filter, limit, beforeSeq);
+      const names = await identity.usernamesOf(page.items.flatMap((order) => [order.buyerId, order.sellerId]));
+      return { ...page, items: page.items.map((order) => ({ ...order, buyerUsername: names.get(order.buyerId) ?? null, sellerUsername: names.get(order.sellerId) ?? null })) };
     },
 
     async overview(): Promise<Overview> {

@@ -200,8 +200,9 @@ export function createIdentityService(options: IdentityOptions) {
       return user && publicUser(user);
     },
 
-    async listUsers(limit: number, afterId?: string): Promise<User[]> {
-      return (await store.listUsers(db, limit, afterId)).map(publicUser);
+    /** The usernames of these users (unknown ids are left out). */
+    async usernamesOf(ids: string[]): Promise<Map<string, string>> {
+      return new Map((await store.usernamesOf(db, [...new Set(ids)])).map((row) => [row.id, row.username]));
     },
 
     /** Back office: users in case-insensitive username order, optionally only names starting with `prefix` (any case); the cursor is the last name of the page. */

@@ -58,10 +58,9 @@ export async function grantRole(db: Executor, userId: string, role: string): Pro
     .execute();
 }
 
-export async function listUsers(db: Executor, limit: number, afterId?: string): Promise<UserRecord[]> {
-  let query = db.selectFrom('identity_users').select(userColumns).orderBy('id').limit(limit);
-  if (afterId) query = query.where('id', '>', afterId);
-  return (await query.execute()).map(toUser);
+export async function usernamesOf(db: Executor, ids: string[]): Promise<{ id: string; username: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('identity_users').select(['id', 'username']).where('id', 'in', ids).execute();
 }
 
 /** A page of users in case-insensitive username order, optionally those whose name starts with `prefix`, after `afterName` (lower case). */

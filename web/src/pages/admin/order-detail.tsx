@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Order, ShippingAddress } from '../../api/types';
+import type { AdminOrder } from './types';
 import { MoneyText } from '../../components/states';
 import { formatDateTime } from '../../format';
 import { useI18n, useT } from '../../i18n';
@@ -85,15 +86,15 @@ function addressLine(address: ShippingAddress): string {
   return parts.filter((part): part is string => typeof part === 'string' && part !== '').join(', ');
 }
 
-function Parties({ order }: { order: Order }): ReactNode {
+function Parties({ order }: { order: AdminOrder }): ReactNode {
   const t = useT();
   return (
     <div>
       <Line label={t('admin.orders.buyer')}>
-        <code>{order.buyerId}</code>
+        {order.buyerUsername} <code>{order.buyerId}</code>
       </Line>
       <Line label={t('admin.orders.seller')}>
-        <code>{order.sellerId}</code>
+        {order.sellerUsername} <code>{order.sellerId}</code>
       </Line>
       {order.shippingAddress && <Line label={t('admin.orders.address')}>{addressLine(order.shippingAddress)}</Line>}
     </div>
@@ -101,7 +102,7 @@ function Parties({ order }: { order: Order }): ReactNode {
 }
 
 /** An order's items, amounts and timestamps, shown under its row in the admin orders table. */
-export function OrderDetail({ order }: { order: Order }): ReactNode {
+export function OrderDetail({ order }: { order: AdminOrder }): ReactNode {
   const t = useT();
   return (
     <div className="stack" data-testid="order-detail">

@@ -1,5 +1,5 @@
 import { Fragment, useState, type ReactNode } from 'react';
-import { ORDER_STATUSES, type Order } from '../../api/types';
+import { ORDER_STATUSES } from '../../api/types';
 import { ListStates } from '../../components/list-states';
 import { MoneyText, OrderStatusBadge } from '../../components/states';
 import { StatusTabs, useStatusParam } from '../../components/status-tabs';
@@ -9,24 +9,21 @@ import { useI18n, useT } from '../../i18n';
 import { AdminPage, ShortId } from './admin-page';
 import { DataTable } from './data-table';
 import { OrderDetail } from './order-detail';
+import type { AdminOrder } from './types';
 
 const TABS = ['', ...ORDER_STATUSES] as const;
 const COLUMNS = 7;
 const DETAIL_STYLE = { position: 'sticky', left: 0, maxWidth: 'calc(100vw - 2.7rem)' } as const;
 
-function OrderRow({ order, open, onToggle }: { order: Order; open: boolean; onToggle: () => void }): ReactNode {
+function OrderRow({ order, open, onToggle }: { order: AdminOrder; open: boolean; onToggle: () => void }): ReactNode {
   const { t, language } = useI18n();
   return (
     <tr data-testid="order-row" data-order-id={order.id}>
       <td>
         <ShortId id={order.id} />
       </td>
-      <td>
-        <ShortId id={order.buyerId} />
-      </td>
-      <td>
-        <ShortId id={order.sellerId} />
-      </td>
+      <td data-testid="order-buyer">{order.buyerUsername ?? <ShortId id={order.buyerId} />}</td>
+      <td data-testid="order-seller">{order.sellerUsername ?? <ShortId id={order.sellerId} />}</td>
       <td>
         <MoneyText money={order.total} />
       </td>
@@ -43,7 +40,7 @@ function OrderRow({ order, open, onToggle }: { order: Order; open: boolean; onTo
   );
 }
 
-function OrdersTable({ orders }: { orders: Order[] }): ReactNode {
+function OrdersTable({ orders }: { orders: AdminOrder[] }): ReactNode {
   const t = useT();
   const [openId, setOpenId] = useState<string | null>(null);
   return (
@@ -84,7 +81,7 @@ function OrdersTable({ orders }: { orders: Order[] }): ReactNode {
 export function OrdersPage(): ReactNode {
   const t = useT();
   const status = useStatusParam(TABS, '');
-  const list = useCursorList<Order>('/admin/orders', { status });
+  const list = useCursorList<AdminOrder>('/admin/orders', { status });
   return (
     <AdminPage title={t('admin.orders.title')}>
       <StatusTabs base="/admin/orders" kind="order" values={TABS} current={status} testId={(value) => `tab-${value || 'all'}`} label={t('admin.tabs.label')} />

@@ -1,5 +1,5 @@
 /** The shapes of API.md's Admin section, as the admin console reads them. */
-import type { Money } from '../../api/types';
+import type { Money, Order } from '../../api/types';
 
 export interface Overview {
   users: number;
@@ -32,3 +32,6 @@ export interface AuditEntry {
   status?: number | null;
   createdAt: string;
 }
+
+/** An order in the back office: the usernames of its buyer and seller come with it. */
+export type AdminOrder = Order & { buyerUsername: string | null; sellerUsername: string | null };
