@@ -19,9 +19,9 @@ import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createTestEnvironment, type TestEnvironment } from './support/harness.js';
-import { http, pool, runFlashmart, startFlashmartProcess, stopProcess, type FlashmartProcess } from './support/processes.js';
-import { SERVICE_URLS, servicesEnabled } from './support/services.js';
+import { SERVICES_ONLY, stopwatch, useDeployments } from './support/deployments.js';
+import { http, pool, runFlashmart, stopProcess, type FlashmartProcess } from './support/processes.js';
+import { SERVICE_URLS } from './support/services.js';
 import { shuffle, sleep } from './support/wallet-helpers.js';
 
 const UNITS = 100;
@@ -150,45 +150,23 @@ async function books(db: pg.Client, saleId: string) {
   );
 }
 
-const skip = servicesEnabled ? false : 'needs real PostgreSQL + Redis + RabbitMQ: run with FLASHMART_TEST_SERVICES=1 (npm test sets it when they answer)';
-
-describe('flash sales: workers SIGKILLed mid-drain, the hot store flushed mid-sale (real processes)', { skip }, () => {
-  const environments: TestEnvironment[] = [];
-  const processes: FlashmartProcess[] = [];
-  const clients: pg.Client[] = [];
+describe('flash sales: workers SIGKILLed mid-drain, the hot store flushed mid-sale (real processes)', { skip: SERVICES_ONLY }, () => {
+  const deployments = useDeployments();
   const redises: Redis[] = [];
   /** Clients of the dedicated database (9) that the flush test empties; never database 0. */
   const dedicated: Redis[] = [];
 
   after(async () => {
-    await Promise.allSettled(processes.map((p) => stopProcess(p)));
-    await Promise.allSettled(clients.map((c) => c.end()));
     for (const redis of dedicated) await redis.flushdb().catch(() => undefined);
     for (const redis of redises) await redis.quit().catch(() => undefined);
-    for (const environment of environments) await environment.dispose();
   });
 
-  async function deployment(overrides: Record<string, string>) {
-    const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_FLASH_RATE_PER_USER: '0', ...overrides });
-    environments.push(environment);
-    const databaseUrl = environment.env.DATABASE_URL;
-    assert.ok(databaseUrl, 'the services environment has a DATABASE_URL');
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    clients.push(db);
-    const start = async (role: string) => {
-      const p = await startFlashmartProcess(environment.env, role);
-      processes.push(p);
-      return p;
-    };
-    return { environment, db, start };
-  }
+  const deployment = (overrides: Record<string, string>) => deployments.deploy({ FLASHMART_FLASH_RATE_PER_USER: '0', ...overrides });
 
   it('a stampede survives its drain workers being SIGKILLed twice mid-drain', { timeout: 170_000 }, async (t) => {
-    const started = Date.now();
-    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const elapsed = stopwatch();
     const BUYERS = 400;
-    const { environment, db, start } = await deployment({ FLASHMART_FLASH_DRAIN_BATCH: '5', FLASHMART_FLASH_RECLAIM_SECONDS: '1', FLASHMART_FLASH_RECONCILE_SECONDS: '1' });
+    const { environment, db, start, openClient } = await deployment({ FLASHMART_FLASH_DRAIN_BATCH: '5', FLASHMART_FLASH_RECLAIM_SECONDS: '1', FLASHMART_FLASH_RECONCILE_SECONDS: '1' });
     const [api, first] = await Promise.all([start('api'), start('worker')]);
     t.diagnostic(`api and worker 1 up after ${elapsed()}`);
     const shop = shopAt(() => api.url);
@@ -237,9 +215,7 @@ describe('flash sales: workers SIGKILLed mid-drain, the hot store flushed mid-sa
     // Worker 2 reclaims what worker 1 held and goes on; it dies half-way through the rest. It drains
     // as soon as it boots, before the test knows its pid: the test holds the sale row (which every
     // batch locks first) until the watcher is armed, so worker 2 waits with its first batches taken.
-    const gate = new pg.Client({ connectionString: environment.env.DATABASE_URL });
-    await gate.connect();
-    clients.push(gate);
+    const gate = await openClient();
     await gate.query('begin');
     await gate.query('select id from flash_sales where id = $1 for update', [saleId]);
     const second = await start('worker');
@@ -278,8 +254,7 @@ describe('flash sales: workers SIGKILLed mid-drain, the hot store flushed mid-sa
   });
 
   it('the hot store flushed mid-sale: 503 while it is rebuilt, lost queued purchases 404, never oversold', { timeout: 170_000 }, async (t) => {
-    const started = Date.now();
-    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const elapsed = stopwatch();
     // A Redis database of its own: FLUSHDB must not touch what other suites keep in database 0.
     const redisUrl = new URL(SERVICE_URLS.redis);
     redisUrl.pathname = '/9';

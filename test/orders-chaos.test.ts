@@ -15,11 +15,10 @@
  *    saga records must all agree, and `flashmart audit` must be clean.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import pg from 'pg';
-import { createTestEnvironment, type TestEnvironment } from './support/harness.js';
-import { http, startFlashmartProcess, type FlashmartProcess, pool, runFlashmart, stopProcess } from './support/processes.js';
-import { servicesEnabled } from './support/services.js';
+import { describe, it } from 'node:test';
+import type pg from 'pg';
+import { SERVICES_ONLY, stopwatch, useDeployments } from './support/deployments.js';
+import { http, type FlashmartProcess, pool, runFlashmart } from './support/processes.js';
 import { sleep } from './support/test-events.js';
 
 const CURRENCY = 'CNY';
@@ -105,47 +104,28 @@ async function one<T extends pg.QueryResultRow>(db: pg.Client, text: string, val
   return row;
 }
 
-const skip = servicesEnabled ? false : 'needs real PostgreSQL + Redis + RabbitMQ: run with FLASHMART_TEST_SERVICES=1 (npm test sets it when they answer)';
-
-describe('orders: processes SIGKILLed mid-placement and mid-expiry (real processes)', { skip }, () => {
-  let environment: TestEnvironment | undefined;
-  let db: pg.Client | undefined;
-  const processes: FlashmartProcess[] = [];
-
-  after(async () => {
-    await Promise.allSettled(processes.map((p) => stopProcess(p)));
-    await db?.end().catch(() => undefined);
-    await environment?.dispose();
-  });
+describe('orders: processes SIGKILLed mid-placement and mid-expiry (real processes)', { skip: SERVICES_ONLY }, () => {
+  const deployments = useDeployments();
 
   it('stock, coupons, money and sagas agree after the crashes, and the audit is clean', { timeout: 120_000 }, async (t) => {
-    const started = Date.now();
-    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const env = await createTestEnvironment('services', {
-      LOG_LEVEL: 'warn',
+    const elapsed = stopwatch();
+    const { environment, db: client, start: startRole } = await deployments.deploy({
       FLASHMART_PAYMENT_TIMEOUT_SECONDS: String(PAYMENT_TIMEOUT_SECONDS),
       FLASHMART_SAGA_TIMEOUT_SECONDS: String(SAGA_TIMEOUT_SECONDS),
       FLASHMART_DB_POOL_SIZE: '10',
     });
-    environment = env;
-    const databaseUrl = env.env.DATABASE_URL;
-    assert.ok(databaseUrl, 'the services environment has a DATABASE_URL');
+    const databaseUrl = environment.env.DATABASE_URL ?? '';
 
     // Each process names its PostgreSQL sessions, so the test can see its open transactions.
     const start = async (name: string): Promise<FlashmartProcess & { appName: string }> => {
       const appName = `orders-chaos-${name}`;
-      const p = await startFlashmartProcess({ ...env.env, PGAPPNAME: appName }, 'all');
-      processes.push(p);
-      return { ...p, appName };
+      return { ...(await startRole('all', { PGAPPNAME: appName })), appName };
     };
-    const openTransactions = async (client: pg.Client, appName: string): Promise<number> =>
-      (await one<{ n: number }>(client, `select count(*)::int as n from pg_stat_activity where application_name = $1 and backend_xid is not null`, [appName])).n;
+    const openTransactions = async (c: pg.Client, appName: string): Promise<number> =>
+      (await one<{ n: number }>(c, `select count(*)::int as n from pg_stat_activity where application_name = $1 and backend_xid is not null`, [appName])).n;
 
     const a = await start('a');
     t.diagnostic(`process A up after ${elapsed()}`);
-    db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const client = db;
 
     // ---- seed through A's API: a seller, 3 SKUs, a coupon; buyers funded, each with the coupon claimed ----
     const seller = await http('POST', `${a.url}/api/v1/auth/register`, { body: { username: 'chaos_seller', password: 'seller-password-1' } });

@@ -9,11 +9,10 @@
  * show each payment credited exactly once.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import pg from 'pg';
-import { createTestEnvironment, type TestEnvironment } from './support/harness.js';
-import { http, startFlashmartProcess, type FlashmartProcess, pool, runFlashmart, stopProcess } from './support/processes.js';
-import { servicesEnabled } from './support/services.js';
+import { describe, it } from 'node:test';
+import type pg from 'pg';
+import { SERVICES_ONLY, stopwatch, useDeployments } from './support/deployments.js';
+import { http, type FlashmartProcess, pool, runFlashmart } from './support/processes.js';
 import { sleep } from './support/test-events.js';
 
 const USERS = 20;
@@ -65,49 +64,24 @@ async function snapshot(db: pg.Client): Promise<Snapshot> {
 }
 
 
-const skip = servicesEnabled ? false : 'needs real PostgreSQL + Redis + RabbitMQ: run with FLASHMART_TEST_SERVICES=1 (npm test sets it when they answer)';
-
-describe('payments: the worker SIGKILLed while applying sandbox webhooks (real processes)', { skip }, () => {
-  let environment: TestEnvironment | undefined;
-  let db: pg.Client | undefined;
-  const processes: FlashmartProcess[] = [];
-
-  after(async () => {
-    await Promise.allSettled(processes.map((p) => stopProcess(p)));
-    await db?.end().catch(() => undefined);
-    await environment?.dispose();
-  });
+describe('payments: the worker SIGKILLed while applying sandbox webhooks (real processes)', { skip: SERVICES_ONLY }, () => {
+  const deployments = useDeployments();
 
   it('each payment is credited exactly once, and the audit is clean', { timeout: 120_000 }, async (t) => {
-    const started = Date.now();
-    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const env = await createTestEnvironment('services', { LOG_LEVEL: 'warn' });
-    environment = env;
-    const databaseUrl = env.env.DATABASE_URL;
-    assert.ok(databaseUrl, 'the services environment has a DATABASE_URL');
+    const elapsed = stopwatch();
+    const { environment, db: client, start } = await deployments.deploy({});
+    const databaseUrl = environment.env.DATABASE_URL ?? '';
 
     // Each worker names its PostgreSQL sessions, so the test can see when one of its job transactions is open.
     let workers = 0;
     const startWorker = async (): Promise<FlashmartProcess & { appName: string }> => {
       const appName = `chaos-worker-${++workers}`;
-      const worker = await startFlashmartProcess({ ...env.env, PGAPPNAME: appName }, 'worker');
-      processes.push(worker);
-      return { ...worker, appName };
+      return { ...(await start('worker', { PGAPPNAME: appName })), appName };
     };
     // The api first (the sandbox needs its URL as FLASHMART_PUBLIC_URL), the worker alongside.
-    const [api, firstWorker] = await Promise.all([
-      startFlashmartProcess(env.env, 'api').then((p) => {
-        processes.push(p);
-        return p;
-      }),
-      startWorker(),
-    ]);
-    const sandbox = await startFlashmartProcess({ ...env.env, FLASHMART_PUBLIC_URL: api.url }, 'sandbox');
-    processes.push(sandbox);
+    const [api, firstWorker] = await Promise.all([start('api'), startWorker()]);
+    const sandbox = await start('sandbox', { FLASHMART_PUBLIC_URL: api.url });
     t.diagnostic(`api, sandbox and worker up after ${elapsed()}`);
-    db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const client = db;
 
     // Users and recharges of various amounts and currencies.
     const tokens = await pool(Array.from({ length: USERS }, (_, i) => i), CONCURRENCY, async (i) => {
