@@ -7,6 +7,16 @@ import { useAction, useCursorList, type Action, type CursorList } from '../../ho
 import { useI18n } from '../../i18n';
 import { useLiveNotifications, useNotifications } from '../../notifications';
 
+/**
+ * The server writes notifications in English; their titles are a small fixed set, shown in the
+ * visitor's language when known (the body stays as written).
+ */
+function notificationTitle(t: (key: string) => string, title: string): string {
+  const key = `account.notificationTitle.${title}`;
+  const translated = t(key);
+  return translated === key ? title : translated;
+}
+
 function NotificationCard({ notification, read, action, onRead }: { notification: Notification; read: boolean; action: Action; onRead(): void }): ReactNode {
   const { t, language } = useI18n();
   const unreadStyle = read ? undefined : { borderLeft: '4px solid var(--red)', background: '#fff8f8' };
@@ -14,7 +24,7 @@ function NotificationCard({ notification, read, action, onRead }: { notification
     <article className="card" style={{ display: 'grid', gap: '0.3rem', ...unreadStyle }} data-testid="notification-row" data-notification-id={notification.id} data-read={read}>
       <span style={{ display: 'flex', justifyContent: 'space-between', gap: '0.5rem', flexWrap: 'wrap', alignItems: 'baseline' }}>
         <span style={{ fontWeight: read ? 500 : 700 }}>
-          {!read && <span className="badge status-pending">{t('account.notifications.new')}</span>} {notification.title}
+          {!read && <span className="badge status-pending">{t('account.notifications.new')}</span>} {notificationTitle(t, notification.title)}
         </span>
         <span className="muted" style={{ fontSize: '0.85rem' }}>
           {formatDateTime(notification.createdAt, language)}
