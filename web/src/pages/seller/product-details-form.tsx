@@ -3,14 +3,16 @@ import { api } from '../../api/client';
 import type { Product } from '../../api/types';
 import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
+import { BrandSelect } from './brand-select';
 import { FormAlert, FormProblem } from './form-kit';
 
-/** Title and description of a product (PATCH /products/:id). */
+/** Title, description and brand of a product (PATCH /products/:id; '' sends null: no brand). */
 export function ProductDetailsForm({ product, onSaved }: { product: Product; onSaved(product: Product): void }): ReactNode {
   const t = useT();
   const submission = useAction();
   const [title, setTitle] = useState(product.title);
   const [description, setDescription] = useState(product.description);
+  const [brandId, setBrandId] = useState(product.brandId ?? '');
   const [saved, setSaved] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
@@ -18,7 +20,7 @@ export function ProductDetailsForm({ product, onSaved }: { product: Product; onS
     setSaved(false);
     const trimmed = title.trim();
     if (!trimmed || trimmed.length > 200) return submission.fail(new FormProblem(t('seller.error.title')));
-    const updated = await submission.run(() => api<Product>(`/products/${product.id}`, { method: 'PATCH', body: { title: trimmed, description } }));
+    const updated = await submission.run(() => api<Product>(`/products/${product.id}`, { method: 'PATCH', body: { title: trimmed, description, brandId: brandId || null } }));
     if (!updated) return;
     onSaved(updated);
     setSaved(true);
@@ -34,6 +36,7 @@ export function ProductDetailsForm({ product, onSaved }: { product: Product; onS
         {t('seller.field.description')}
         <textarea value={description} maxLength={10000} onChange={(e) => setDescription(e.target.value)} data-testid="product-description" />
       </label>
+      <BrandSelect value={brandId} onChange={setBrandId} />
       <FormAlert error={submission.error} />
       {saved && (
         <p className="success-box" role="status">

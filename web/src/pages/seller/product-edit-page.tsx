@@ -32,6 +32,11 @@ function ListingToggle({ product, onChanged }: { product: Product; onChanged(pro
 function ProductEditor({ product, setProduct }: { product: Product; setProduct(product: Product): void }): ReactNode {
   const t = useT();
   const adjust = (skuId: string, stock: number): void => setProduct({ ...product, skus: product.skus.map((sku) => (sku.id === skuId ? { ...sku, stock } : sku)) });
+  // The answer is the whole product; only the edited SKU is taken from it (the rest stays as shown).
+  const edited = (skuId: string, answer: Product): void => {
+    const updated = answer.skus.find((sku) => sku.id === skuId);
+    setProduct(updated ? { ...product, skus: product.skus.map((sku) => (sku.id === skuId ? updated : sku)) } : answer);
+  };
   return (
     <div className="stack">
       <div className="toolbar">
@@ -45,7 +50,7 @@ function ProductEditor({ product, setProduct }: { product: Product; setProduct(p
       </div>
       <ProductDetailsForm key={product.id} product={product} onSaved={setProduct} />
       <h2>{t('seller.stock.title')}</h2>
-      <SkuStockList skus={product.skus} listed={product.status === 'listed'} onAdjusted={adjust} />
+      <SkuStockList skus={product.skus} listed={product.status === 'listed'} onAdjusted={adjust} onEdited={edited} />
       <h2>{t('seller.sku.addTitle')}</h2>
       <AddSkusForm product={product} onAdded={setProduct} />
     </div>

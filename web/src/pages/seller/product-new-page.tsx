@@ -5,6 +5,7 @@ import { CurrencySelect } from '../../components/currency-select';
 import { useAction } from '../../hooks';
 import { useT, type Translate } from '../../i18n';
 import { Link, navigate } from '../../router';
+import { BrandSelect } from './brand-select';
 import { CategorySelect } from './category-select';
 import { FormAlert, FormProblem } from './form-kit';
 import { emptySkuDraft, parseSkuDrafts, type SkuDraft } from './sku-drafts';
@@ -15,6 +16,7 @@ interface ProductDraft {
   title: string;
   description: string;
   categoryId: string;
+  brandId: string;
   images: string;
   currency: string;
   skus: SkuDraft[];
@@ -24,6 +26,7 @@ interface NewProductBody {
   title: string;
   description?: string;
   categoryId?: string;
+  brandId?: string;
   images?: string[];
   skus: SkuInput[];
 }
@@ -49,6 +52,7 @@ function productBody(t: Translate, draft: ProductDraft): NewProductBody {
     title,
     ...(description && { description }),
     ...(draft.categoryId && { categoryId: draft.categoryId }),
+    ...(draft.brandId && { brandId: draft.brandId }),
     ...(images.length > 0 && { images }),
     skus: parseSkuDrafts(t, draft.skus, draft.currency),
   };
@@ -67,6 +71,7 @@ function ProductFields({ draft, set }: { draft: ProductDraft; set(patch: Partial
         <textarea value={draft.description} maxLength={10000} onChange={(e) => set({ description: e.target.value })} data-testid="product-description" />
       </label>
       <CategorySelect value={draft.categoryId} onChange={(categoryId) => set({ categoryId })} />
+      <BrandSelect value={draft.brandId} onChange={(brandId) => set({ brandId })} />
       <label>
         {t('seller.field.images')}
         <textarea value={draft.images} onChange={(e) => set({ images: e.target.value })} placeholder="https://…" data-testid="product-images" />
@@ -80,7 +85,7 @@ function ProductFields({ draft, set }: { draft: ProductDraft; set(patch: Partial
 export function ProductNewPage(): ReactNode {
   const t = useT();
   const submission = useAction();
-  const [draft, setDraft] = useState<ProductDraft>(() => ({ title: '', description: '', categoryId: '', images: '', currency: 'CNY', skus: [emptySkuDraft()] }));
+  const [draft, setDraft] = useState<ProductDraft>(() => ({ title: '', description: '', categoryId: '', brandId: '', images: '', currency: 'CNY', skus: [emptySkuDraft()] }));
   const set = (patch: Partial<ProductDraft>): void => setDraft((old) => ({ ...old, ...patch }));
 
   const submit = async (event: FormEvent): Promise<void> => {

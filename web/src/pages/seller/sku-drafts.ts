@@ -1,7 +1,8 @@
+import type { Sku } from '../../api/types';
 import { amountText, parseAmount } from '../../format';
 import type { Translate } from '../../i18n';
 import { FormProblem, parseWhole } from './form-kit';
-import type { SkuInput } from './types';
+import type { SkuInput, SkuPatch } from './types';
 
 /** One SKU row of a form, as typed. */
 export interface SkuDraft {
@@ -67,4 +68,43 @@ function parseDraft(t: Translate, draft: SkuDraft, index: number, currency: stri
 export function parseSkuDrafts(t: Translate, drafts: SkuDraft[], currency: string): SkuInput[] {
   if (drafts.length === 0) throw new FormProblem(t('seller.error.noSku'));
   return drafts.map((draft, index) => parseDraft(t, draft, index, currency));
+}
+
+/** {color: 'red', size: 'M'} → "color=red, size=M", the text parseAttributes reads back. */
+export function attributesText(attributes: Record<string, string>): string {
+  return Object.entries(attributes)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
+/** The edit form of one existing SKU, as typed. */
+export interface SkuEditDraft {
+  name: string;
+  attributes: string;
+  price: string;
+}
+
+export function skuEditDraft(sku: Sku): SkuEditDraft {
+  return { name: sku.name, attributes: attributesText(sku.attributes), price: amountText(sku.price.amount, sku.price.currency) };
+}
+
+/**
+ * The edit form of `sku` → the body of PATCH /skus/:id with only what changed (attributes left
+ * as shown are not re-sent); the price stays in the SKU's currency. Throws FormProblem.
+ */
+export function parseSkuEdit(t: Translate, draft: SkuEditDraft, sku: Sku): SkuPatch {
+  const patch: SkuPatch = {};
+  const name = draft.name.trim();
+  if (name.length > 100) throw new FormProblem(t('seller.error.skuEditName'));
+  if (name !== sku.name) patch.name = name;
+  if (draft.attributes.trim() !== attributesText(sku.attributes)) {
+    const attributes = parseAttributes(draft.attributes);
+    if (attributes === null) throw new FormProblem(t('seller.error.skuEditAttributes'));
+    patch.attributes = attributes;
+  }
+  const { currency } = sku.price;
+  const amount = parsePrice(draft.price, currency);
+  if (amount === null) throw new FormProblem(t('seller.error.skuEditPrice', { currency, example: amountText(sku.price.amount, currency) }));
+  if (amount !== sku.price.amount) patch.price = { amount, currency };
+  return patch;
 }

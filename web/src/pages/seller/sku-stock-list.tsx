@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { Sku, StockAdjustment } from '../../api/types';
+import type { Product, Sku, StockAdjustment } from '../../api/types';
 import { MoneyText } from '../../components/states';
 import { useAction } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 import { FormAlert, FormProblem, parseWhole } from './form-kit';
+import { SkuEditForm } from './sku-edit-form';
 import { skuLabel } from './sku-label';
 
 function StockForm({ sku, onAdjusted }: { sku: Sku; onAdjusted(stock: number): void }): ReactNode {
@@ -61,8 +62,19 @@ function StockForm({ sku, onAdjusted }: { sku: Sku; onAdjusted(stock: number): v
   );
 }
 
-function SkuCard({ sku, listed, onAdjusted }: { sku: Sku; listed: boolean; onAdjusted(stock: number): void }): ReactNode {
+function SkuCard({ sku, listed, onAdjusted, onEdited }: { sku: Sku; listed: boolean; onAdjusted(stock: number): void; onEdited(product: Product): void }): ReactNode {
   const t = useT();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const toggleEditing = (): void => {
+    setSaved(false);
+    setEditing((open) => !open);
+  };
+  const edited = (product: Product): void => {
+    onEdited(product);
+    setEditing(false);
+    setSaved(true);
+  };
   return (
     <article className="card stack" data-testid="seller-sku" data-sku-id={sku.id}>
       <div className="toolbar">
@@ -72,25 +84,34 @@ function SkuCard({ sku, listed, onAdjusted }: { sku: Sku; listed: boolean; onAdj
           {t('seller.labelled', { label: t('seller.field.stock') })}<strong data-testid={`sku-stock-value-${sku.id}`}>{sku.stock}</strong>
         </span>
         <span className="spacer" />
+        <button type="button" className="secondary small" aria-expanded={editing} onClick={toggleEditing} data-testid={`edit-sku-${sku.id}`}>
+          {t('seller.sku.edit')}
+        </button>
         {listed && (
           <Link to={`/seller/flash-sales/new?skuId=${encodeURIComponent(sku.id)}`} className="button secondary small" data-testid={`create-flash-sale-${sku.id}`}>
             {t('seller.flash.create')}
           </Link>
         )}
       </div>
+      {editing && <SkuEditForm sku={sku} onSaved={edited} onCancel={() => setEditing(false)} />}
+      {saved && (
+        <p className="success-box" role="status">
+          {t('seller.sku.saved')}
+        </p>
+      )}
       <StockForm sku={sku} onAdjusted={onAdjusted} />
     </article>
   );
 }
 
-/** Each SKU of a product with its stock, a form to adjust it, and a way to put it on flash sale. */
-export function SkuStockList({ skus, listed, onAdjusted }: { skus: Sku[]; listed: boolean; onAdjusted(skuId: string, stock: number): void }): ReactNode {
+/** Each SKU of a product: edit it, adjust its stock, or put it on flash sale. */
+export function SkuStockList({ skus, listed, onAdjusted, onEdited }: { skus: Sku[]; listed: boolean; onAdjusted(skuId: string, stock: number): void; onEdited(skuId: string, product: Product): void }): ReactNode {
   const t = useT();
   return (
     <div className="stack">
       {!listed && <p className="muted">{t('seller.flash.needsListed')}</p>}
       {skus.map((sku) => (
-        <SkuCard key={sku.id} sku={sku} listed={listed} onAdjusted={(stock) => onAdjusted(sku.id, stock)} />
+        <SkuCard key={sku.id} sku={sku} listed={listed} onAdjusted={(stock) => onAdjusted(sku.id, stock)} onEdited={(product) => onEdited(sku.id, product)} />
       ))}
     </div>
   );

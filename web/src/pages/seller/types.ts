@@ -16,3 +16,10 @@ export interface SaleableSku {
   price: Money;
   stock: number;
 }
+
+/** The body of PATCH /skus/:id: only what changed (attributes are replaced as a whole). */
+export interface SkuPatch {
+  name?: string;
+  attributes?: Record<string, string>;
+  price?: Money;
+}
