@@ -26,6 +26,8 @@ import {
 export type Options = {
   modes: Mode[];
   apiProcesses: number;
+  /** Distributed: worker processes draining (competing consumers of the sale's stream). */
+  workers: number;
   seconds: number;
   connections: number;
   buyers: number;
@@ -61,7 +63,7 @@ type Run = { d: Deployment; options: Options; hello: HelloServer; problems: stri
 function title(d: Deployment, options: Options): string {
   const what =
     d.mode === 'distributed'
-      ? `${options.apiProcesses} api process${options.apiProcesses > 1 ? 'es' : ''} + 1 worker${options.workerAfterLoad ? ' (started after the load)' : ''} on PostgreSQL, Redis, RabbitMQ`
+      ? `${options.apiProcesses} api process${options.apiProcesses > 1 ? 'es' : ''} + ${options.workers} worker${options.workers > 1 ? 's' : ''}${options.workerAfterLoad ? ' (started after the load)' : ''} on PostgreSQL, Redis, RabbitMQ`
       : 'one --role all process on PGlite, in-process hot store and bus';
   const drain = `drain batch ${d.env.FLASHMART_FLASH_DRAIN_BATCH ?? '500'} × ${d.env.FLASHMART_FLASH_DRAIN_LOOPS ?? '2'} loops`;
   return `${d.mode}: ${what}; ${options.connections} connections, ${options.seconds} s, ${options.buyers} buyers, ${drain}`;
@@ -99,7 +101,9 @@ async function waitForDrain(d: Deployment, admitted: number, since: number): Pro
   let last = -1;
   let movedAt = performance.now();
   for (;;) {
-    const decided = await decidedSoFar(d.drainerBase ?? '').catch(() => last);
+    const decided = await Promise.all(d.drainerBases.map((base) => decidedSoFar(base)))
+      .then((counts) => counts.reduce((sum, n) => sum + n, 0))
+      .catch(() => last);
     const now = performance.now();
     if (decided !== last) {
       last = decided;
@@ -129,7 +133,7 @@ async function waitForSaleEnd(d: Deployment, shop: Shop): Promise<boolean> {
 
 /** The flashmart processes of a deployment (the worker once it runs). */
 function flashmartChildren(d: Deployment): Child[] {
-  return d.drainer === undefined || d.apis.includes(d.drainer) ? d.apis : [...d.apis, d.drainer];
+  return [...d.apis, ...d.drainers.filter((drainer) => !d.apis.includes(drainer))];
 }
 
 /** The processes whose CPU is reported: flashmart's, and the hello-world server. */
@@ -210,8 +214,8 @@ async function measurePurchases(r: Run, shop: Shop) {
   // Answers still in flight when the load generator stopped reach the servers' counters a moment later.
   await sleep(500);
   const serverAdmitted = await admittedByServers(d.apiBases);
-  if (!d.drainer) say(`  ${d.mode}: starting the worker now (--worker-after-load)...`);
-  await d.startDrainer();
+  if (d.drainers.length === 0) say(`  ${d.mode}: starting the worker${options.workers > 1 ? 's' : ''} now (--worker-after-load)...`);
+  await d.startDrainers();
   const drainWait = await waitForDrain(d, serverAdmitted, loadEndedAt);
   const cpuAfterLoad = await stretch(r, await before, 'drain after the load');
   return { warmUpAdmitted: warmUpOk, purchases, connections, loadEnd, serverAdmitted, drainWait, cpuDuringLoad, cpuAfterLoad, loopDelay };
@@ -244,7 +248,7 @@ function consistencyProblems(report: ModeReport, connections: number): string[] 
 export async function runMode(mode: Mode, options: Options, hello: HelloServer): Promise<ModeReport> {
   say(`\n${mode}: starting flashmart...`);
   const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const d = mode === 'distributed' ? await deployDistributed(options.apiProcesses, nodeArgs, options.workerAfterLoad) : await deployEmbedded(nodeArgs);
+  const d = mode === 'distributed' ? await deployDistributed(options.apiProcesses, options.workers, nodeArgs, options.workerAfterLoad) : await deployEmbedded(nodeArgs);
   try {
     const m = await measure({ d, options, hello, problems: [] });
     await d.stopProcesses();

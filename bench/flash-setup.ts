@@ -22,11 +22,11 @@ export interface Deployment {
   env: Record<string, string>;
   apis: Child[];
   apiBases: string[];
-  /** The process that runs the drain: the worker (once started), or the one embedded process. */
-  drainer: Child | undefined;
-  drainerBase: string | undefined;
-  /** Starts the worker when it was held back (--worker-after-load); otherwise nothing. */
-  startDrainer(): Promise<void>;
+  /** The processes that run the drain: the workers (once started), or the one embedded process. */
+  drainers: Child[];
+  drainerBases: string[];
+  /** Starts the workers when they were held back (--worker-after-load); otherwise nothing. */
+  startDrainers(): Promise<void>;
   databaseUrl: string | undefined;
   dataDir: string | undefined;
   stopProcesses(): Promise<void>;
@@ -66,8 +66,8 @@ async function startAll(specs: { name: string; role: string }[], env: Record<str
   return started.map((s) => (s as PromiseFulfilledResult<{ child: Child; base: string }>).value);
 }
 
-/** N api processes and one worker, started together unless `deferWorker` holds the worker back until startDrainer(). */
-export async function deployDistributed(apiProcesses: number, nodeArgs: NodeArgs, deferWorker: boolean): Promise<Deployment> {
+/** N api processes and W workers, started together unless `deferWorkers` holds the workers back until startDrainers(). */
+export async function deployDistributed(apiProcesses: number, workers: number, nodeArgs: NodeArgs, deferWorkers: boolean): Promise<Deployment> {
   const namespace = uniqueName('fmbench');
   const database = await createTestDatabase();
   const env = { ...flashEnv(), DATABASE_URL: database.url, REDIS_URL: SERVICE_URLS.redis, AMQP_URL: SERVICE_URLS.amqp, FLASHMART_NAMESPACE: namespace };
@@ -76,9 +76,9 @@ export async function deployDistributed(apiProcesses: number, nodeArgs: NodeArgs
     await cleanUpNamespace(namespace, APP_CONSUMER_GROUPS).catch((error: unknown) => process.stdout.write(`  cleanup of namespace ${namespace} failed: ${String(error)}\n`));
     await database.drop();
   };
-  const worker = { name: 'worker', role: 'worker' };
+  const workerSpecs = Array.from({ length: workers }, (_, i) => ({ name: workers > 1 ? `worker #${i + 1}` : 'worker', role: 'worker' }));
   try {
-    const specs = [...Array.from({ length: apiProcesses }, (_, i) => ({ name: `api #${i + 1}`, role: 'api' })), ...(deferWorker ? [] : [worker])];
+    const specs = [...Array.from({ length: apiProcesses }, (_, i) => ({ name: `api #${i + 1}`, role: 'api' })), ...(deferWorkers ? [] : workerSpecs)];
     started.push(...(await startAll(specs, env, nodeArgs)));
   } catch (error) {
     await cleanUp();
@@ -90,15 +90,14 @@ export async function deployDistributed(apiProcesses: number, nodeArgs: NodeArgs
     env,
     apis: apis.map((a) => a.child),
     apiBases: apis.map((a) => a.base),
-    drainer: started[apiProcesses]?.child,
-    drainerBase: started[apiProcesses]?.base,
-    async startDrainer() {
-      if (deployment.drainer) return;
-      const [w] = await startAll([worker], env, nodeArgs);
-      if (!w) throw new Error('the worker did not start');
-      started.push(w);
-      deployment.drainer = w.child;
-      deployment.drainerBase = w.base;
+    drainers: started.slice(apiProcesses).map((w) => w.child),
+    drainerBases: started.slice(apiProcesses).map((w) => w.base),
+    async startDrainers() {
+      if (deployment.drainers.length > 0) return;
+      const ws = await startAll(workerSpecs, env, nodeArgs);
+      started.push(...ws);
+      deployment.drainers = ws.map((w) => w.child);
+      deployment.drainerBases = ws.map((w) => w.base);
     },
     databaseUrl: database.url,
     dataDir: undefined,
@@ -124,9 +123,9 @@ export async function deployEmbedded(nodeArgs: NodeArgs): Promise<Deployment> {
     env,
     apis: [all.child],
     apiBases: [all.base],
-    drainer: all.child,
-    drainerBase: all.base,
-    startDrainer: async () => undefined,
+    drainers: [all.child],
+    drainerBases: [all.base],
+    startDrainers: async () => undefined,
     databaseUrl: undefined,
     dataDir,
     stopProcesses: () => stopChild(all.child),

@@ -1,4 +1,4 @@
-// `npm run bench:flash [-- --mode distributed|embedded|both] [--api-processes 1] [--seconds 15]
+// `npm run bench:flash [-- --mode distributed|embedded|both] [--api-processes 1] [--workers 1] [--seconds 15]
 //                          [--connections 200] [--buyers 2000] [--warm-up 2] [--worker-after-load]
 //                          [--profile DIR]`
 //
@@ -10,7 +10,7 @@
 // decided_at, over the seconds it had a backlog), how long the queue took to empty after the
 // load, end-to-end p99 (accepted_at → decided_at), and `flashmart audit`.
 //   distributed  N `--role api` processes (the connections spread over them round-robin) and
-//                one `--role worker`, on a fresh PostgreSQL database, Redis and RabbitMQ
+//                `--workers` `--role worker` (default 1), on a fresh PostgreSQL database, Redis and RabbitMQ
 //   embedded     one `--role all` process, PGlite in a fresh data folder, in-process hot store
 // --worker-after-load (distributed) holds the worker back until the load is over: the drain then
 // works off the whole queue alone, its rate with a backlog (a drain that keeps up with admission
@@ -37,6 +37,7 @@ function readOptions(): Options {
     options: {
       mode: { type: 'string', default: 'both' },
       'api-processes': { type: 'string', default: '1' },
+      workers: { type: 'string', default: '1' },
       seconds: { type: 'string', default: '15' },
       connections: { type: 'string', default: '200' },
       buyers: { type: 'string', default: '2000' },
@@ -50,6 +51,7 @@ function readOptions(): Options {
   return {
     modes: mode === 'both' ? [...MODES] : [mode as Mode],
     apiProcesses: positiveInt(values['api-processes'], '--api-processes'),
+    workers: positiveInt(values.workers, '--workers'),
     seconds: positiveInt(values.seconds, '--seconds'),
     connections: positiveInt(values.connections, '--connections'),
     buyers: positiveInt(values.buyers, '--buyers'),
