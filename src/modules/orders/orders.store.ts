@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { insertRecordset, type Executor } from '../../platform/db/index.js';
+import { insertRecordsets, type Executor } from '../../platform/db/index.js';
 import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
 import type { OrdersTables, ShippingAddress } from './orders.tables.js';
 
@@ -24,37 +24,34 @@ export interface NewOrder {
 /** Inserts orders in `pending_payment` with their items and first history rows (one statement per table). */
 export async function insertOrders(db: Executor, orders: NewOrder[]): Promise<void> {
   if (orders.length === 0) return;
-  await insertRecordset(
-    db,
-    'orders',
-    orders.map((order) => ({
-      id: order.id,
-      buyer_id: order.buyerId,
-      seller_id: order.sellerId,
-      status: 'pending_payment',
-      source: order.source,
-      flash_sale_id: order.flashSaleId,
-      currency: order.currency,
-      subtotal: order.subtotal,
-      discount: order.discount,
-      total: order.subtotal - order.discount,
-      coupon_code: order.couponCode,
-      shipping_address: order.shippingAddress,
-      expires_at: order.expiresAt.toISOString(),
-    })),
-  );
-  await insertRecordset(
-    db,
-    'orders_items',
-    orders.flatMap((order) =>
-      order.items.map((item, position) => ({ order_id: order.id, position, sku_id: item.skuId, product_id: item.productId, title: item.title, quantity: item.quantity, unit_price: item.unitPrice })),
-    ),
-  );
-  await insertRecordset(
-    db,
-    'orders_status_log',
-    orders.map((order) => ({ order_id: order.id, to_status: 'pending_payment', actor_id: order.buyerId })),
-  );
+  // Orders, their items and their first history rows in one statement (one round trip).
+  await insertRecordsets(db, [
+    {
+      table: 'orders',
+      rows: orders.map((order) => ({
+        id: order.id,
+        buyer_id: order.buyerId,
+        seller_id: order.sellerId,
+        status: 'pending_payment',
+        source: order.source,
+        flash_sale_id: order.flashSaleId,
+        currency: order.currency,
+        subtotal: order.subtotal,
+        discount: order.discount,
+        total: order.subtotal - order.discount,
+        coupon_code: order.couponCode,
+        shipping_address: order.shippingAddress,
+        expires_at: order.expiresAt.toISOString(),
+      })),
+    },
+    {
+      table: 'orders_items',
+      rows: orders.flatMap((order) =>
+        order.items.map((item, position) => ({ order_id: order.id, position, sku_id: item.skuId, product_id: item.productId, title: item.title, quantity: item.quantity, unit_price: item.unitPrice })),
+      ),
+    },
+    { table: 'orders_status_log', rows: orders.map((order) => ({ order_id: order.id, to_status: 'pending_payment', actor_id: order.buyerId })) },
+  ]);
 }
 
 export type TransitionFields = Partial<Pick<OrderRow, 'payment_method' | 'carrier' | 'tracking_number' | 'cancel_reason' | 'refund_reason'>>;

@@ -10,8 +10,31 @@ export type RecordsetRow<T extends keyof Tables> = { [K in keyof Tables[T]]?: un
  * on both sides of the wire. Columns are those of the first row; omitted ones take their defaults.
  */
 export async function insertRecordset<T extends keyof Tables & string>(db: Executor, table: T, rows: RecordsetRow<T>[]): Promise<void> {
+  const insert = recordsetInsert(table, rows);
+  if (insert) await insert.execute(db);
+}
+
+/** One table's rows for `insertRecordsets`. */
+export interface Recordset<T extends keyof Tables & string = keyof Tables & string> {
+  table: T;
+  rows: RecordsetRow<T>[];
+}
+
+/**
+ * Inserts into several tables in ONE statement (one round trip): each table's insert is a
+ * data-modifying CTE. Foreign keys between them hold: PostgreSQL checks them at the end of the
+ * statement, when every CTE has written. Empty recordsets are left out.
+ */
+export async function insertRecordsets(db: Executor, recordsets: Recordset[]): Promise<void> {
+  const inserts = recordsets.flatMap((r) => recordsetInsert(r.table, r.rows) ?? []);
+  if (inserts.length === 0) return;
+  const ctes = sql.join(inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} as (${insert})`));
+  await sql`with ${ctes} select 1`.execute(db);
+}
+
+function recordsetInsert<T extends keyof Tables & string>(table: T, rows: RecordsetRow<T>[]) {
   const first = rows[0];
-  if (!first) return;
+  if (!first) return undefined;
   const columns = sql.join(Object.keys(first).map((column) => sql.ref(column)));
-  await sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`.execute(db);
+  return sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
 }
