@@ -61,12 +61,12 @@ function machineSeconds(): { idle: number; busy: number; irq: number } {
 }
 
 /** CPU seconds so far of each labelled process, the services and this process. */
-export function cpuSnapshot(processes: { label: string; pid: number | undefined }[]): CpuSnapshot {
+export function cpuSnapshot(processes: { label: string; pid: number | undefined }[], ownLabel = 'load generator (bench)'): CpuSnapshot {
   const seconds = new Map<string, number>();
   for (const { label, pid } of processes) if (pid !== undefined) seconds.set(label, processSeconds(pid));
   serviceSeconds(seconds);
   const own = process.cpuUsage();
-  seconds.set('load generator (bench)', (own.user + own.system) / 1e6);
+  seconds.set(ownLabel, (own.user + own.system) / 1e6);
   return { at: performance.now(), seconds, ...machineSeconds() };
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench:orders [-- --duration 10 --warm-up 2 --buyers 100 --pool 32 --skus 1000 --role all|api]`
+// `npm run bench:orders [-- --duration 10 --warm-up 4 --buyers 100 --pool 32 --skus 1000 --role all|api --scenarios spread,hot]`
 //
 // Orders placed and paid with the wallet per second, on PostgreSQL + Redis + RabbitMQ, the
 // whole platform running as `flashmart start --role all` runs it (relay, consumers, jobs; with
@@ -11,32 +11,37 @@
 // the relay drains the outbox and `flashmart audit` (I1 stock, I3 ledger) must be clean.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { auditChecks, startApp, type RunningApp } from '../src/app.js';
 import { runAudit } from '../src/platform/audit.js';
 import { inTransaction } from '../src/platform/db/index.js';
 import { createTestEnvironment } from '../test/support/harness.js';
+import { cpuShares, cpuSnapshot } from './cpu-sampler.js';
 import { load, positiveInt, printTable, say, runBench, type Call, type Row } from './bench-kit.js';
 import { CURRENCY, USER_FUNDS, forEachLimited, recharge } from './wallet-setup.js';
 
 const TARGETS = { spread: 2_000, hot: 1_000 } as const;
 const STOCK_PER_SKU = 10_000_000;
 
-type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number; role: 'all' | 'api' };
+type Scenario = 'spread' | 'hot';
+type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number; role: 'all' | 'api'; scenarios: Scenario[] };
 
 function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
-      'warm-up': { type: 'string', default: '2' },
+      'warm-up': { type: 'string', default: '4' },
       buyers: { type: 'string', default: '100' },
       pool: { type: 'string', default: '32' },
       skus: { type: 'string', default: '1000' },
       role: { type: 'string', default: 'all' },
+      scenarios: { type: 'string', default: 'spread,hot' },
     },
   });
+  const scenarios = values.scenarios.split(',').map((name) => name.trim());
+  for (const name of scenarios) if (name !== 'spread' && name !== 'hot') throw new Error(`--scenarios takes spread and/or hot, got "${name}"`);
   if (values.role !== 'all' && values.role !== 'api') throw new Error(`--role must be all or api, got "${values.role}"`);
   return {
     duration: positiveInt(values.duration, '--duration'),
@@ -45,6 +50,7 @@ function readOptions(): Options {
     pool: positiveInt(values.pool, '--pool'),
     skus: positiveInt(values.skus, '--skus'),
     role: values.role,
+    scenarios: scenarios as Scenario[],
   };
 }
 
@@ -79,13 +85,25 @@ async function prepare(app: RunningApp, options: Options): Promise<BenchData> {
   return { buyers, spreadSkus, hotSku };
 }
 
+/** Time spent placing and paying, summed over the orders of a scenario (its warm-up included). */
+interface Steps {
+  place: number;
+  pay: number;
+  orders: number;
+}
+
 /** Buyer `i` of the loop places one unit of a SKU and pays it from the wallet. */
-function orderCall(app: RunningApp, data: BenchData, pickSku: () => string): Call {
+function orderCall(app: RunningApp, data: BenchData, pickSku: () => string, steps: Steps): Call {
   let next = 0;
   return async () => {
     const buyerId = data.buyers[next++ % data.buyers.length] ?? '';
+    const began = performance.now();
     const orderId = await app.modules.placement.place({ buyerId, items: [{ skuId: pickSku(), quantity: 1 }], shippingAddress: null });
+    const placed = performance.now();
     await app.modules.orders.pay({ userId: buyerId, isAdmin: false }, orderId, 'wallet');
+    steps.place += placed - began;
+    steps.pay += performance.now() - placed;
+    steps.orders++;
   };
 }
 
@@ -105,16 +123,32 @@ async function run(app: RunningApp, options: Options): Promise<boolean> {
   const data = await prepare(app, options);
   say(`setup: ${options.buyers} buyers funded, ${data.spreadSkus.length} + 1 SKUs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   const rows: Row[] = [];
-  const scenarios: [string, 'spread' | 'hot', () => string][] = [
+  const scenarios: [string, Scenario, () => string][] = [
     [`spread (1 of ${data.spreadSkus.length} SKUs per order)`, 'spread', () => data.spreadSkus[Math.floor(Math.random() * data.spreadSkus.length)] ?? ''],
     ['hot (every order the same SKU)', 'hot', () => data.hotSku],
   ];
-  for (const [scenario, key, pick] of scenarios) {
+  for (const [scenario, key, pick] of scenarios.filter(([, key]) => options.scenarios.includes(key))) {
     say(`${key}: measuring...`);
-    await sql`analyze`.execute(app.platform.database.db);
-    const call = orderCall(app, data, pick);
+    const steps: Steps = { place: 0, pay: 0, orders: 0 };
+    const call = orderCall(app, data, pick, steps);
     if (options.warmUp > 0) await load(options.buyers, options.warmUp, `${key}:warm-up`, call);
+    // Statistics as autovacuum's analyze would keep them (this server runs without it): taken
+    // after the warm-up, the tables hold thousands of rows and the plans are those of a live shop.
+    await sql`analyze`.execute(app.platform.database.db);
+    Object.assign(steps, { place: 0, pay: 0, orders: 0 });
+    const cpuBefore = cpuSnapshot([], 'platform + buyers (bench)');
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    const loopBefore = performance.eventLoopUtilization();
     rows.push({ scenario, outcome: await load(options.buyers, options.duration, key, call), target: TARGETS[key] });
+    loopDelay.disable();
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    say(`${key}: per order ${(steps.place / steps.orders).toFixed(1)} ms placing + ${(steps.pay / steps.orders).toFixed(1)} ms paying`);
+    say(
+      `${key}: event loop ${(performance.eventLoopUtilization(loopBefore).utilization * 100).toFixed(0)}% busy, ` +
+        `delay p50 ${ms(loopDelay.percentile(50))} / p99 ${ms(loopDelay.percentile(99))} ms`,
+    );
+    say(`${key}: CPU ${cpuShares(cpuBefore, cpuSnapshot([], 'platform + buyers (bench)')).text}`);
   }
   printTable(rows, 'orders/s', 'refused');
   began = performance.now();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createBusyBatcher } from '../../platform/busy-batcher.js';
 import { inTransaction, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import type { Money } from '../../platform/money/index.js';
@@ -83,7 +84,27 @@ function parseCursor(cursor: string | undefined): { afterSeq?: number; offset?: 
   return cursor.startsWith('s') ? { afterSeq: value } : { offset: value };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function readSkusForSale(executor: Executor, skuIds: string[]): Promise<SkuForSale[]> {
+  const rows = await store.findSkus(executor, skuIds);
+  return rows.map((row) => ({
+    skuId: row.id,
+    productId: row.product_id,
+    sellerId: row.seller_id,
+    title: row.name ? `${row.title} (${row.name})` : row.title,
+    price: { amount: row.price, currency: row.currency },
+    listed: row.status === 'listed',
+  }));
+}
+
 export function createCatalogService(db: Db, inventory: InventoryService, currencies: string[]) {
+  /** Every order placement reads its SKUs: while one read is in flight, the next callers' ids go together in one query. */
+  const sharedSkuRead = createBusyBatcher<string[], SkuForSale[]>(async (requests) => {
+    const found = new Map((await readSkusForSale(db, [...new Set(requests.flat())])).map((sku) => [sku.skuId, sku]));
+    return requests.map((ids) => ids.flatMap((id) => found.get(id) ?? []));
+  }, 200);
+
   async function toProducts(executor: Executor, rows: ProductRow[]): Promise<Product[]> {
     const skus = await store.skusOf(executor, rows.map((r) => r.id));
     const stock = await inventory.stockLevels(executor, skus.map((s) => s.id));
@@ -237,16 +258,10 @@ export function createCatalogService(db: Db, inventory: InventoryService, curren
     },
 
     /** SKUs as orders and flash sales see them (missing ids are left out). */
+    /** The SKUs' seller, title, price and listing; reads outside a transaction share one query while one is in flight. */
     async skusForSale(executor: Executor, skuIds: string[]): Promise<SkuForSale[]> {
-      const rows = await store.findSkus(executor, skuIds);
-      return rows.map((row) => ({
-        skuId: row.id,
-        productId: row.product_id,
-        sellerId: row.seller_id,
-        title: row.name ? `${row.title} (${row.name})` : row.title,
-        price: { amount: row.price, currency: row.currency },
-        listed: row.status === 'listed',
-      }));
+      const wanted = skuIds.filter((id) => UUID.test(id)); // no other id exists: one malformed id must not fail a shared read
+      return executor === db ? sharedSkuRead(wanted) : readSkusForSale(executor, wanted);
     },
   };
 }

@@ -60,7 +60,7 @@ export async function findSkus(db: Executor, skuIds: string[]): Promise<(SkuRow 
     .innerJoin('catalog_products as p', 'p.id', 's.product_id')
     .selectAll('s')
     .select(['p.seller_id', 'p.title', 'p.status'])
-    .where('s.id', 'in', skuIds)
+    .where('s.id', '=', sql<string>`any(${skuIds}::uuid[])`)
     .execute();
 }
 

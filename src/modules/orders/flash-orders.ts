@@ -1,4 +1,4 @@
-import { scheduleJob } from '../../platform/jobs/index.js';
+import { jobRecordset } from '../../platform/jobs/index.js';
 import type { Tx } from '../../platform/db/index.js';
 import * as cartStore from './cart.store.js';
 import { shippingPart, toAddress } from './cart.service.js';
@@ -25,6 +25,7 @@ export interface FlashOrderInput {
  */
 export async function createFlashOrders(tx: Tx, orders: FlashOrderInput[], expiresAt: Date): Promise<void> {
   if (orders.length === 0) return;
+  const first = orders[0]?.id ?? '';
   const defaults = new Map((await cartStore.defaultAddresses(tx, [...new Set(orders.map((o) => o.buyerId))])).map((row) => [row.user_id, shippingPart(toAddress(row))]));
   await store.insertOrders(
     tx,
@@ -42,7 +43,6 @@ export async function createFlashOrders(tx: Tx, orders: FlashOrderInput[], expir
       expiresAt,
       items: [{ skuId: o.skuId, productId: o.productId, title: o.title, quantity: o.quantity, unitPrice: o.unitPrice }],
     })),
+    [jobRecordset('orders.expire-many', [{ payload: { orderIds: orders.map((o) => o.id) }, runAt: expiresAt, key: `orders.expire-many:${first}` }])],
   );
-  const first = orders[0]?.id ?? '';
-  await scheduleJob(tx, 'orders.expire-many', { orderIds: orders.map((o) => o.id) }, { runAt: expiresAt, key: `orders.expire-many:${first}` });
 }

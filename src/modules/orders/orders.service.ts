@@ -1,4 +1,4 @@
-import { publishEvent, publishEvents } from '../../platform/bus/index.js';
+import { eventRecordset, publishEvent, publishEvents } from '../../platform/bus/index.js';
 import { createGroupCommit, inTransaction, refused, succeeded, type BatchWriter, type Db, type Executor, type Outcome, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
@@ -93,43 +93,41 @@ export function createOrdersService(deps: OrdersDeps) {
   }
 
   /**
-   * Wallet payments, group-committed: the orders are locked and checked, moved to `paid`,
-   * their intents recorded, events written and reservations consumed in a few statements,
-   * and the money booked last in one ledger statement (hot rows held only until the commit).
-   * A buyer short of funds fails the batch; then each payment is tried alone and only that
-   * buyer gets 409 insufficient_funds.
+   * Wallet payments, group-committed, in three statements: the orders (locked in id order,
+   * checked, moved to `paid` with their history), the payment intents with the `order.paid`
+   * events, and last the money, booked buyer → escrow for all in one ledger statement (hot
+   * rows held only until the commit). A buyer short of funds fails the batch; then each
+   * payment is tried alone and only that buyer gets 409 insufficient_funds.
    */
   const writeWalletPayments: BatchWriter<{ caller: Caller; orderId: string }, Order> = async (tx, requests) => {
-    const rows = new Map((await store.lockOrders(tx, [...new Set(requests.map((r) => r.orderId))])).map((row) => [row.id, row]));
-    const outcomes = new Map<number, Outcome<Order>>();
-    const chosen = new Map<string, number>();
-    requests.forEach((request, i) => {
-      const row = rows.get(request.orderId);
-      const error = partyError(row, request.caller, 'pay') ?? (row && unpayable(row)) ?? (chosen.has(request.orderId) ? new AppError('invalid_state', 'the order is being paid') : undefined);
-      if (error) outcomes.set(i, refused(error));
-      else chosen.set(request.orderId, i);
+    const answered = await store.payOrders(tx, requests.map((r) => ({ orderId: r.orderId, callerId: r.caller.userId })), 'wallet');
+    const byId = new Map(answered.map((entry) => [entry.row.id, entry]));
+    const taken = new Set<string>();
+    const outcomes = requests.map((request): Outcome<Order> => {
+      const entry = byId.get(request.orderId);
+      const row = entry?.row;
+      const error = partyError(row, request.caller, 'pay');
+      if (error || !entry) return refused(error ?? notFound());
+      if (!entry.paid) return refused(unpayable(entry.row) ?? new AppError('invalid_state', 'the order cannot be paid now'));
+      if (taken.has(request.orderId)) return refused(new AppError('invalid_state', 'the order is being paid'));
+      taken.add(request.orderId);
+      return succeeded(toOrder(entry.row, entry.items));
     });
-    const paid = await store.transitionMany(tx, [...chosen.keys()], 'pay', new Map([...chosen].map(([id, i]) => [id, requests[i]?.caller.userId ?? null])), { payment_method: 'wallet' });
-    const paidIds = paid.map((row) => row.id);
-    await payments.cancelPendingIntents(tx, ORDER_PURPOSE, paidIds);
-    await publishEvents(tx, 'order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })));
-    const items = await store.itemsOf(tx, paidIds);
+    const paid = answered.filter((entry) => entry.paid).map((entry) => entry.row);
     // The money last: the wallet books every buyer → escrow in one statement, holding the hot
     // balance rows only until the commit.
     await payments.settleAtOnce(
       tx,
       'wallet',
       paid.map((row) => ({ purpose: ORDER_PURPOSE, reference: row.id, userId: row.buyer_id, money: { amount: row.total, currency: row.currency } })),
+      [eventRecordset('order.paid', paid.map((row) => ({ ...eventOf(row), method: 'wallet' as const })))],
     );
-    for (const row of paid) {
-      const i = chosen.get(row.id);
-      if (i !== undefined) outcomes.set(i, succeeded(toOrder(row, items.filter((item) => item.order_id === row.id))));
-    }
-    return requests.map((_, i) => outcomes.get(i) ?? refused(new AppError('invalid_state', 'the order cannot be paid now')));
+    return outcomes;
   };
-  // One batch in flight: the next takes everyone who queued meanwhile (measured best: larger
-  // batches, and no two batches waiting on each other's escrow and balance rows).
-  const walletPayments = createGroupCommit(db, { maxBatch: 200 }, writeWalletPayments);
+  // Two lanes by escrow shard: a lane's batches lock only its own escrow rows, so the lanes
+  // commit side by side; within a lane one batch is in flight and the next takes everyone who
+  // queued meanwhile (bigger batches, and no batch waiting on another's escrow rows).
+  const walletPayments = createGroupCommit(db, { maxBatch: 200, lanes: { count: 2, of: (request) => wallet.escrowLane(request.orderId, 2) } }, writeWalletPayments);
 
   /** Applies a guarded transition or answers 409 invalid_state with the order's current status. */
   async function apply(tx: Tx, row: OrderRow, action: OrderAction, actorId: string | null, fields?: TransitionFields): Promise<OrderRow> {

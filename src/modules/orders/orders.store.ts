@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { insertRecordsets, type Executor } from '../../platform/db/index.js';
+import { insertRecordsets, type Executor, type Recordset } from '../../platform/db/index.js';
 import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
 import type { OrdersTables, ShippingAddress } from './orders.tables.js';
 
@@ -21,10 +21,12 @@ export interface NewOrder {
   items: { skuId: string; productId: string; title: string; quantity: number; unitPrice: number }[];
 }
 
-/** Inserts orders in `pending_payment` with their items and first history rows (one statement per table). */
-export async function insertOrders(db: Executor, orders: NewOrder[]): Promise<void> {
+/**
+ * Inserts orders in `pending_payment` with their items and first history rows, and the
+ * caller's other rows of the batch (its events, its jobs), in one statement: one round trip.
+ */
+export async function insertOrders(db: Executor, orders: NewOrder[], alongside: Recordset[] = []): Promise<void> {
   if (orders.length === 0) return;
-  // Orders, their items and their first history rows in one statement (one round trip).
   await insertRecordsets(db, [
     {
       table: 'orders',
@@ -51,6 +53,7 @@ export async function insertOrders(db: Executor, orders: NewOrder[]): Promise<vo
       ),
     },
     { table: 'orders_status_log', rows: orders.map((order) => ({ order_id: order.id, to_status: 'pending_payment', actor_id: order.buyerId })) },
+    ...alongside,
   ]);
 }
 
@@ -66,18 +69,64 @@ export async function transitionMany(db: Executor, ids: string[], action: OrderA
   let update = db
     .updateTable('orders')
     .set({ ...fields, status: to, [stamp]: sql<Date>`now()` })
-    .where('id', 'in', ids)
+    .where('id', '=', sql<string>`any(${ids}::uuid[])`)
     .where('status', '=', from);
   // A payment never lands on an order past its deadline, even before the expiry job ran.
   if (action === 'pay') update = update.where('expires_at', '>', sql<Date>`now()`);
-  const rows = await update.returningAll().execute();
-  if (rows.length > 0) {
-    await db
-      .insertInto('orders_status_log')
-      .values(rows.map((row) => ({ order_id: row.id, from_status: from, to_status: to, actor_id: actorIds.get(row.id) ?? null, note: action })))
-      .execute();
-  }
-  return rows;
+  const actors = [...actorIds].filter(([, actor]) => actor !== null);
+  // The guarded update and the history rows of what it moved in one statement (one round trip).
+  const result = await sql<OrderRow>`
+    with moved as (${update.returningAll()}),
+    logged as (
+      insert into orders_status_log (order_id, from_status, to_status, actor_id, note)
+      select m.id, ${from}, ${to}, a.actor_id, ${action} from moved m
+      left join unnest(${actors.map(([id]) => id)}::uuid[], ${actors.map(([, actor]) => actor)}::uuid[]) as a(order_id, actor_id) on a.order_id = m.id
+      order by m.id
+    )
+    select * from moved`.execute(db);
+  return result.rows;
+}
+
+/** A pay request of a batch: the order, and who asks (only its buyer may pay it). */
+export interface PayRequest {
+  orderId: string;
+  callerId: string;
+}
+
+/**
+ * A batch of payments' order side in ONE statement: the orders are locked in id order (two
+ * batches never wait on each other crosswise), those asked for by their buyer that are
+ * `pending_payment` and within their deadline move to `paid` with a history row each, and the
+ * answer holds every locked order: as moved (with its items), or as it was (the caller tells
+ * why it did not move).
+ */
+export async function payOrders(db: Executor, requests: PayRequest[], method: 'wallet'): Promise<{ row: OrderRow; paid: boolean; items: ItemRow[] }[]> {
+  if (requests.length === 0) return [];
+  const { from, to } = ORDER_TRANSITIONS.pay;
+  const result = await sql<OrderRow & { paid_now: boolean; items_json: ItemRow[] | null }>`
+    with asked as (
+      select * from unnest(${requests.map((r) => r.orderId)}::uuid[], ${requests.map((r) => r.callerId)}::uuid[]) as a(order_id, caller_id)
+    ),
+    locked as (
+      select * from orders where id in (select order_id from asked) order by id for update
+    ),
+    moved as (
+      update orders o set status = ${to}, paid_at = now(), payment_method = ${method}
+      from locked l
+      where o.id = l.id and o.status = ${from} and o.expires_at > now()
+        and exists (select 1 from asked a where a.order_id = o.id and a.caller_id = o.buyer_id)
+      returning o.*
+    ),
+    logged as (
+      insert into orders_status_log (order_id, from_status, to_status, actor_id, note)
+      select id, ${from}, ${to}, buyer_id, 'pay' from moved order by id
+    )
+    select m.*, true as paid_now,
+      (select json_agg(i order by i.position) from orders_items i where i.order_id = m.id) as items_json
+    from moved m
+    union all
+    select l.*, false, null from locked l where not exists (select 1 from moved m where m.id = l.id)`.execute(db);
+  return result.rows.map(({ paid_now, items_json, ...row }) => ({ row: row as OrderRow, paid: paid_now, items: items_json ?? [] }));
 }
 
 /** One order's transition; undefined when it was not in the transition's `from` state. */
@@ -89,12 +138,6 @@ export async function transition(db: Executor, id: string, action: OrderAction, 
 export async function findOrder(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
   const query = db.selectFrom('orders').selectAll().where('id', '=', id);
   return options.lock ? query.forUpdate().executeTakeFirst() : query.executeTakeFirst();
-}
-
-/** Orders by id, locked in id order (so two batches never wait on each other crosswise). */
-export async function lockOrders(db: Executor, ids: string[]): Promise<OrderRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
 export async function itemsOf(db: Executor, orderIds: string[]): Promise<ItemRow[]> {

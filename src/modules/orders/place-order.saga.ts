@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { publishEvents } from '../../platform/bus/index.js';
+import { eventRecordset } from '../../platform/bus/index.js';
 import { createGroupCommit, inTransaction, refused, succeeded, type Db, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
-import { scheduleJobs } from '../../platform/jobs/index.js';
+import { jobRecordset } from '../../platform/jobs/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { PromotionsService } from '../promotions/index.js';
@@ -98,13 +98,14 @@ export function createPlacementSaga(deps: SagaDeps) {
   const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
     const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
     const live = orders.filter((o) => running.has(o.id));
-    await store.insertOrders(tx, live);
-    await publishEvents(
-      tx,
-      'order.placed',
-      live.map((o) => ({ orderId: o.id, buyerId: o.buyerId, sellerId: o.sellerId, total: { amount: o.subtotal - o.discount, currency: o.currency }, source: o.source, flashSaleId: o.flashSaleId })),
-    );
-    await scheduleJobs(tx, 'orders.expire', live.map((o) => ({ payload: { orderId: o.id }, runAt: o.expiresAt, key: `orders.expire:${o.id}` })));
+    // The orders, their `order.placed` events and expiry jobs in one statement.
+    await store.insertOrders(tx, live, [
+      eventRecordset(
+        'order.placed',
+        live.map((o) => ({ orderId: o.id, buyerId: o.buyerId, sellerId: o.sellerId, total: { amount: o.subtotal - o.discount, currency: o.currency }, source: o.source, flashSaleId: o.flashSaleId })),
+      ),
+      jobRecordset('orders.expire', live.map((o) => ({ payload: { orderId: o.id }, runAt: o.expiresAt, key: `orders.expire:${o.id}` }))),
+    ]);
     return orders.map((o) => (running.has(o.id) ? succeeded(undefined) : refused(abandoned())));
   });
 

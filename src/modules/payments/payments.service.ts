@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
+import { inTransaction, type Db, type Executor, type Recordset, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
 import type { Money } from '../../platform/money/index.js';
@@ -137,17 +137,26 @@ export function createPaymentsService(options: PaymentsOptions) {
 
     /**
      * Many payments with a provider that settles at once (the wallet), in the caller's
-     * transaction, group-committed: the intents are recorded `succeeded` in one statement and
-     * the provider captures them all last. The purpose reacts itself, in the same transaction
-     * (it is the caller); a refusal (insufficient funds) rolls it all back. Returns the intents in order.
+     * transaction, group-committed: the intents are recorded `succeeded` in one statement (any
+     * other pending intent of the same references is cancelled: they are settled), together
+     * with the caller's `alongside` rows, and the provider captures them all last. The purpose
+     * reacts itself, in the same transaction (it is the caller); a refusal (insufficient
+     * funds) rolls it all back. Returns the intents in order.
      */
-    async settleAtOnce(tx: Tx, providerName: ProviderName, requests: { purpose: string; reference: string; userId: string; money: Money }[]): Promise<Intent[]> {
+    async settleAtOnce(
+      tx: Tx,
+      providerName: ProviderName,
+      requests: { purpose: string; reference: string; userId: string; money: Money }[],
+      alongside: Recordset[] = [],
+    ): Promise<Intent[]> {
       const provider = providerOf(providerName);
       if (!provider.captureMany) throw new Error(`payment provider ${providerName} does not settle at once`);
       const now = new Date();
       const intents = await store.insertSettledIntents(
         tx,
         requests.map((r) => ({ id: randomUUID(), purpose: r.purpose, reference: r.reference, userId: r.userId, amount: r.money.amount, currency: r.money.currency, provider: providerName, expiresAt: now })),
+        `cancelled: paid with ${providerName}`,
+        alongside,
       );
       await provider.captureMany(tx, intents);
       return intents;

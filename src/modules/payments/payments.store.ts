@@ -1,6 +1,6 @@
-import type { Executor } from '../../platform/db/index.js';
+import { recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
 import { statesLeadingTo, type IntentStatus, type ProviderName } from './payment-state.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { PaymentsTables } from './payments.tables.js';
 
 export interface Intent {
@@ -55,20 +55,34 @@ export async function insertIntent(db: Executor, intent: NewIntent): Promise<Int
   return toIntent(row);
 }
 
-/** Intents decided at once by their provider, many in one statement: each `succeeded`, with its history. */
-export async function insertSettledIntents(db: Executor, intents: NewIntent[]): Promise<Intent[]> {
+/**
+ * Intents decided at once by their provider, many in one statement: each `succeeded`, with its
+ * history. Other intents of the same references still `pending` are cancelled (with theirs):
+ * the reference is settled. `alongside`: the caller's rows of the batch, in the same statement.
+ */
+export async function insertSettledIntents(db: Executor, intents: NewIntent[], cancelNote: string, alongside: Recordset[] = []): Promise<Intent[]> {
   if (intents.length === 0) return [];
-  const rows = await db.insertInto('payments_intents').values(intents.map((intent) => intentValues(intent, 'succeeded'))).returning(columns).execute();
-  await db
-    .insertInto('payments_log')
-    .values(
-      intents.flatMap((intent) => [
-        { intent_id: intent.id, from_status: null, to_status: 'pending' as const, note: 'created' },
-        { intent_id: intent.id, from_status: 'pending' as const, to_status: 'succeeded' as const, note: `settled by ${intent.provider}` },
-      ]),
-    )
-    .execute();
-  return rows.map(toIntent);
+  const inserted = db.insertInto('payments_intents').values(intents.map((intent) => intentValues(intent, 'succeeded'))).returning(columns);
+  const more = recordsetCtes(alongside);
+  const result = await sql<IntentRow>`
+    with cancelled as (
+      update payments_intents set status = 'cancelled', updated_at = now()
+      where (purpose, reference) in (select * from unnest(${intents.map((i) => i.purpose)}::text[], ${intents.map((i) => i.reference)}::text[]))
+        and status = 'pending'
+      returning id
+    ),
+    cancel_logged as (
+      insert into payments_log (intent_id, from_status, to_status, note) select id, 'pending', 'cancelled', ${cancelNote} from cancelled order by id
+    ),
+    inserted as (${inserted}),
+    logged as (
+      insert into payments_log (intent_id, from_status, to_status, note)
+      select i.id, s.from_status, s.to_status, case when s.step = 1 then 'created' else 'settled by ' || i.provider end
+      from inserted i, (values (1, null::text, 'pending'), (2, 'pending', 'succeeded')) as s(step, from_status, to_status)
+      order by i.id, s.step
+    )${more.length > 0 ? sql`, ${sql.join(more)}` : sql``}
+    select * from inserted`.execute(db);
+  return result.rows.map(toIntent);
 }
 
 /** Locks the pending intents of these references (in id order), as a webhook locks an intent before its purpose's rows. */

@@ -239,17 +239,29 @@ export async function insertLedgerBatch(db: Executor, bookings: Booking[]): Prom
     totals as (
       select owner, kind, currency, shard, sum(amount)::int8 as delta from live_moves group by owner, kind, currency, shard
     ),
+    locked as (
+      -- in one global order (owner, kind, currency, shard), as single bookings lock theirs:
+      -- two batches in flight queue on a shared account instead of deadlocking
+      select a.id, t.delta from wallet_accounts a
+      join totals t on a.owner = t.owner and a.kind = t.kind and a.currency = t.currency and a.shard = t.shard
+      order by a.owner, a.kind, a.currency, a.shard for update of a
+    ),
     changed as (
-      update wallet_accounts a set balance = a.balance + t.delta
-      from totals t
-      where a.owner = t.owner and a.kind = t.kind and a.currency = t.currency and a.shard = t.shard
-      returning a.id, a.owner, a.kind, a.currency, a.shard, a.user_id, a.balance, t.delta
+      update wallet_accounts a set balance = a.balance + l.delta
+      from locked l where a.id = l.id
+      returning a.id, a.owner, a.kind, a.currency, a.shard, a.user_id, a.balance, l.delta
     ),
     running as (
       select lm.idx, lm.seq, lm.transaction_id, lm.escrow_key, c.id as account_id, c.owner, c.kind, c.user_id, lm.currency, lm.amount,
         c.balance - c.delta + sum(lm.amount) over (partition by c.id order by lm.idx, lm.seq) as balance_after
       from live_moves lm
       join changed c on c.owner = lm.owner and c.kind = lm.kind and c.currency = lm.currency and c.shard = lm.shard
+    ),
+    numbered as (
+      -- posting ids drawn in booking order, so they follow each account's running balance; the
+      -- answer is read from here, not joined back to the inserted rows (a join of two CTE scans
+      -- is planned as a nested loop: quadratic in the batch)
+      select r.*, nextval('wallet_postings_id_seq') as posting_id from (select * from running order by idx, seq) r
     ),
     escrow_steps as (
       select escrow_key, currency, idx, sum(amount)::int8 as delta from running
@@ -275,26 +287,28 @@ export async function insertLedgerBatch(db: Executor, bookings: Booking[]): Prom
       where delta < 0 and not exists (select 1 from wallet_escrow_holds h where h.escrow_key = e.escrow_key and h.currency = e.currency)
     ),
     holds_after as (select * from hold_in union all select * from hold_out),
+    several_steps as (
+      -- an order's hold moved by one booking of the batch ends where the table's CHECK sees
+      -- it; only one moved by several (paid and refunded together) is checked step by step
+      select * from (select s.*, count(*) over (partition by s.escrow_key, s.currency) as steps from escrow_steps s) c where steps > 1
+    ),
     hold_steps as (
       -- the hold before the batch, plus the steps so far in booking order
       select s.idx,
         h.held - sum(s.delta) over (partition by s.escrow_key, s.currency)
           + sum(s.delta) over (partition by s.escrow_key, s.currency order by s.idx) as held_after
-      from escrow_steps s
+      from several_steps s
       join holds_after h on h.escrow_key = s.escrow_key and h.currency = s.currency
     ),
     refused_steps as (select distinct idx from hold_steps where held_after < 0),
     posted as (
-      -- in booking order, so posting ids follow each account's running balance
-      insert into wallet_postings (transaction_id, account_id, currency, amount, balance_after)
-      select transaction_id, account_id, currency, amount, balance_after from running order by idx, seq
-      returning id, transaction_id, account_id
+      insert into wallet_postings (id, transaction_id, account_id, currency, amount, balance_after)
+      select posting_id, transaction_id, account_id, currency, amount, balance_after from numbered order by posting_id
     )
-    select r.idx, r.transaction_id, p.id as posting_id, r.account_id, r.owner, r.kind, r.currency, r.amount, r.balance_after,
-      ((r.balance_after < 0 and (r.user_id is not null or r.kind = 'escrow'))
+    select n.idx, n.transaction_id, n.posting_id, n.account_id, n.owner, n.kind, n.currency, n.amount, n.balance_after,
+      ((n.balance_after < 0 and (n.user_id is not null or n.kind = 'escrow'))
         or x.idx is not null) as below_floor
-    from running r
-    join posted p on p.transaction_id = r.transaction_id and p.account_id = r.account_id
-    left join refused_steps x on x.idx = r.idx`.execute(db);
+    from numbered n
+    left join refused_steps x on x.idx = n.idx`.execute(db);
   return result.rows.map((row) => ({ idx: row.idx, belowFloor: row.below_floor, posting: toPosting(row) }));
 }

@@ -4,7 +4,7 @@ import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
 import type { Intent, PaymentProvider, PaymentsService } from '../payments/index.js';
-import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, postLedgerMany, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
+import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, shardOf, postLedgerMany, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
 import * as ledgerStore from './ledger.store.js';
 import * as store from './wallet.store.js';
 import './wallet.events.js';
@@ -198,6 +198,11 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
     release: outOfEscrow('release'),
     /** Escrow → the buyer's available balance. Must run in a transaction. */
     refund,
+    /**
+     * Which of `count` lanes a payment into this escrow key belongs to: payments of different
+     * lanes never touch the same escrow shard, so a caller may commit the lanes side by side.
+     */
+    escrowLane: (escrowKey: string, count: number): number => shardOf(escrowKey) % count,
     /** Points for many payments in one ledger statement, in the caller's transaction (a consumer's batch). */
     async creditPointsMany(tx: Tx, credits: { userId: string; paid: Money; reference: string }[]): Promise<void> {
       const seen = new Set<string>(); // the same payment twice in one batch is credited once

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor } from '../db/index.js';
+import type { Executor, Recordset } from '../db/index.js';
 import type { EventMap, Topic } from './events.js';
 
 /**
@@ -19,4 +19,12 @@ export async function publishEvents<T extends Topic>(tx: Executor, topic: T, pay
     .insertInto('platform_outbox')
     .values(payloads.map((payload) => ({ message_id: randomUUID(), topic, payload: JSON.stringify(payload) })))
     .execute();
+}
+
+/**
+ * The same events as rows for `insertRecordsets`, so a batch writes them in the statement
+ * that writes the business rows (one round trip fewer); the relay sees no difference.
+ */
+export function eventRecordset<T extends Topic>(topic: T, payloads: EventMap[T][]): Recordset<'platform_outbox'> {
+  return { table: 'platform_outbox', rows: payloads.map((payload) => ({ message_id: randomUUID(), topic, payload })) };
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor, Tables } from './tables.js';
 
 /** A row for `insertRecordset`: the table's columns with plain JSON values (objects for json/jsonb columns, ISO strings for times). */
@@ -18,6 +18,8 @@ export async function insertRecordset<T extends keyof Tables & string>(db: Execu
 export interface Recordset<T extends keyof Tables & string = keyof Tables & string> {
   table: T;
   rows: RecordsetRow<T>[];
+  /** `on conflict do nothing`: rows that would break a unique key are left out (dedupe keys). */
+  skipConflicts?: boolean;
 }
 
 /**
@@ -26,15 +28,24 @@ export interface Recordset<T extends keyof Tables & string = keyof Tables & stri
  * statement, when every CTE has written. Empty recordsets are left out.
  */
 export async function insertRecordsets(db: Executor, recordsets: Recordset[]): Promise<void> {
-  const inserts = recordsets.flatMap((r) => recordsetInsert(r.table, r.rows) ?? []);
-  if (inserts.length === 0) return;
-  const ctes = sql.join(inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} as (${insert})`));
-  await sql`with ${ctes} select 1`.execute(db);
+  const ctes = recordsetCtes(recordsets);
+  if (ctes.length === 0) return;
+  await sql`with ${sql.join(ctes)} select 1`.execute(db);
 }
 
-function recordsetInsert<T extends keyof Tables & string>(table: T, rows: RecordsetRow<T>[]) {
+/**
+ * The inserts of these recordsets as data-modifying CTEs (`rs0 as (insert …)`, …), for a
+ * module's own statement to write them in its round trip. Empty recordsets are left out.
+ */
+export function recordsetCtes(recordsets: Recordset[]): RawBuilder<unknown>[] {
+  const inserts = recordsets.flatMap((r) => recordsetInsert(r.table, r.rows, r.skipConflicts) ?? []);
+  return inserts.map((insert, i) => sql`${sql.raw(`rs${i}`)} as (${insert})`);
+}
+
+function recordsetInsert<T extends keyof Tables & string>(table: T, rows: RecordsetRow<T>[], skipConflicts = false) {
   const first = rows[0];
   if (!first) return undefined;
   const columns = sql.join(Object.keys(first).map((column) => sql.ref(column)));
-  return sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
+  const conflicts = skipConflicts ? sql` on conflict do nothing` : sql``;
+  return sql`insert into ${sql.table(table)} (${columns}) select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)${conflicts}`;
 }

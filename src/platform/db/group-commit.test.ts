@@ -60,6 +60,38 @@ for (const mode of MODES) {
       assert.deepEqual(await written('b'), ['b-first', 'b0', 'b1', 'b3', 'b4', 'b6'].sort());
     });
 
+    it('lanes batch apart: no batch mixes lanes, and a lane held up by its batch does not hold up the other', async () => {
+      const batches: string[][] = [];
+      let openGate: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      let held = false;
+      const commit = createGroupCommit<string, string>(database.db, { maxBatch: 50, lanes: { count: 2, of: (item) => (item.startsWith('d0') ? 0 : 1) } }, async (tx, items) => {
+        batches.push(items);
+        // The first batch of lane 0 waits, inside its transaction, until lane 1 has answered.
+        if (!held && items.some((item) => item.startsWith('d0'))) {
+          held = true;
+          await gate;
+        }
+        return writeSettings(tx, items, []);
+      });
+      const lane0 = Array.from({ length: 10 }, (_, i) => `d0-${i}`);
+      const lane1 = Array.from({ length: 10 }, (_, i) => `d1-${i}`);
+      const first = Promise.all(lane0.map((item) => commit.submit(item)));
+      if (mode === 'services') {
+        // PostgreSQL runs the lanes' transactions side by side (PGlite has one session: it cannot).
+        assert.deepEqual(await Promise.all(lane1.map((item) => commit.submit(item))), lane1.map((item) => item.toUpperCase()));
+        openGate();
+      } else {
+        const second = Promise.all(lane1.map((item) => commit.submit(item)));
+        openGate();
+        await second;
+      }
+      assert.deepEqual(await first, lane0.map((item) => item.toUpperCase()));
+      for (const batch of batches) assert.equal(new Set(batch.map((item) => item.slice(0, 2))).size, 1, `one lane per batch: ${batch.join(',')}`);
+      assert.ok(batches.length < lane0.length + lane1.length, `batched within each lane: ${batches.map((b) => b.length).join(',')}`);
+      assert.deepEqual(await written('d'), [...lane0, ...lane1].sort());
+    });
+
     it('a batch failing as a whole (a unique key taken by another item) falls back to one transaction per item', async () => {
       const commit = createGroupCommit<string, string>(database.db, { maxBatch: 50 }, (tx, items) => writeSettings(tx, items, []));
       await commit.submit('c-taken');

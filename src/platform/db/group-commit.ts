@@ -26,11 +26,17 @@ export class ItemFailed extends Error {
   }
 }
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<I = unknown> {
   /** Most items in one transaction. */
   maxBatch: number;
-  /** Batches written at the same time by this process (default 1). */
+  /** Batches written at the same time by this process, per lane (default 1). */
   inFlight?: number;
+  /**
+   * Independent lanes (default one): an item goes to lane `lane.of(item)` (0 … count-1), and
+   * each lane batches and writes on its own. Items whose hot rows never meet (e.g. payments
+   * into disjoint escrow shards) then commit side by side instead of queueing on each other.
+   */
+  lanes?: { count: number; of(item: I): number };
 }
 
 interface Waiting<I, O> {
@@ -46,10 +52,9 @@ interface Waiting<I, O> {
  * fails as a whole (a deadlock with another process, a constraint, a balance floor crossed),
  * each of its items is written alone, so every caller gets its own answer.
  */
-export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions, write: BatchWriter<I, O>) {
-  let waiting: Waiting<I, O>[] = [];
-  let active = 0;
+export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions<I>, write: BatchWriter<I, O>) {
   const inFlight = options.inFlight ?? 1;
+  const lanes = Array.from({ length: options.lanes?.count ?? 1 }, () => ({ waiting: [] as Waiting<I, O>[], active: 0 }));
 
   function settle(batch: Waiting<I, O>[], outcomes: Outcome<O>[]): void {
     batch.forEach((entry, i) => {
@@ -85,14 +90,14 @@ export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions, wri
     settle(batch, outcomes);
   }
 
-  function pump(): void {
-    while (active < inFlight && waiting.length > 0) {
-      const batch = waiting.slice(0, options.maxBatch);
-      waiting = waiting.slice(batch.length);
-      active++;
+  function pump(lane: (typeof lanes)[number]): void {
+    while (lane.active < inFlight && lane.waiting.length > 0) {
+      const batch = lane.waiting.slice(0, options.maxBatch);
+      lane.waiting = lane.waiting.slice(batch.length);
+      lane.active++;
       void writeBatch(batch).finally(() => {
-        active--;
-        pump();
+        lane.active--;
+        pump(lane);
       });
     }
   }
@@ -100,9 +105,11 @@ export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions, wri
   return {
     /** Queues one item; resolves with its value once its batch committed. */
     submit(item: I): Promise<O> {
+      const lane = lanes[options.lanes ? options.lanes.of(item) : 0];
+      if (!lane) return Promise.reject(new Error('group commit: an item was given a lane that does not exist'));
       return new Promise<O>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
-        pump();
+        lane.waiting.push({ item, resolve, reject });
+        pump(lane);
       });
     },
   };

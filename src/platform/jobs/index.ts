@@ -1,1 +1,1 @@
-export { scheduleJob, scheduleJobs, createJobRunner, type JobMap, type JobKind, type JobHandler, type JobRunner, type ScheduleOptions } from './jobs.js';
+export { scheduleJob, jobRecordset, createJobRunner, type JobMap, type JobKind, type JobHandler, type JobRunner, type ScheduleOptions } from './jobs.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { inTransaction, type Db, type Executor, type Tx } from '../db/index.js';
+import { inTransaction, type Db, type Executor, type Recordset, type Tx } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
 import { createPoller } from '../poller.js';
 
@@ -27,14 +27,9 @@ export async function scheduleJob<K extends JobKind>(tx: Executor, kind: K, payl
     .execute();
 }
 
-/** Schedules many jobs of one kind in one statement (group commits); keys dedupe as above. */
-export async function scheduleJobs<K extends JobKind>(tx: Executor, kind: K, jobs: { payload: JobMap[K]; runAt: Date; key: string }[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await tx
-    .insertInto('platform_jobs')
-    .values(jobs.map((job) => ({ kind, payload: JSON.stringify(job.payload), run_at: job.runAt, dedupe_key: job.key })))
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+/** Jobs of one kind as rows for `insertRecordsets` (group commits write them with their other rows); keys dedupe as above. */
+export function jobRecordset<K extends JobKind>(kind: K, jobs: { payload: JobMap[K]; runAt: Date; key: string }[]): Recordset<'platform_jobs'> {
+  return { table: 'platform_jobs', rows: jobs.map((job) => ({ kind, payload: job.payload, run_at: job.runAt.toISOString(), dedupe_key: job.key })), skipConflicts: true };
 }
 
 function backoffSeconds(attempts: number): number {
