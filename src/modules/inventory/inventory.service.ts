@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/db/index.js';
+import type { Executor, Recordset } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import * as store from './inventory.store.js';
 import type { StockLevel } from './inventory.store.js';
@@ -53,6 +53,15 @@ async function reserveEach(tx: Executor, orders: { orderId: string; items: Reser
 export function createInventoryService() {
   return {
     reserveEach,
+
+    /**
+     * Reserves every order's items in one statement on its own, with the caller's `alongside`
+     * rows, when there is stock for all of them; false (nothing written) when there is not.
+     */
+    async reserveAll(db: Executor, orders: { orderId: string; items: ReservationItem[]; actorId: string | null }[], alongside: Recordset[]): Promise<boolean> {
+      const rows = orders.flatMap((order) => mergeItems(order.items).map((item) => ({ orderId: order.orderId, skuId: item.skuId, quantity: item.quantity, actorId: order.actorId })));
+      return store.reserveAll(db, rows, alongside);
+    },
 
     /** Creates a SKU's stock row (with its first log row) when the SKU is published. */
     async createStock(tx: Executor, skuId: string, quantity: number, actorId: string): Promise<void> {

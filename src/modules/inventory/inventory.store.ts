@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/index.js';
+import { recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
 import type { ReservationStatus } from './inventory.tables.js';
 
 export interface StockLevel {
@@ -54,29 +54,61 @@ export interface ReservationRow {
 }
 
 /**
- * Moves the quantities from available to reserved (summed per SKU, guarded by
- * `available >= total`), records a held reservation and a log row each. Returns how many SKUs
- * moved: fewer than asked means one lacked stock, and the caller must roll back.
+ * The reservation CTEs: the stock rows locked in SKU order, the quantities moved from available
+ * to reserved (summed per SKU, guarded by `available >= total`), a held reservation and a log
+ * row each. `taken` holds the SKUs that moved, `totals` the SKUs asked for.
  */
-export async function reserve(db: Executor, rows: ReservationRow[]): Promise<{ moved: number; wanted: number }> {
-  const result = await sql<{ moved: number; wanted: number }>`
-    with r as (
+function reservationCtes(rows: ReservationRow[]) {
+  return sql`
+    r as (
       select * from unnest(${rows.map((r) => r.orderId)}::uuid[], ${rows.map((r) => r.skuId)}::uuid[], ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.actorId)}::uuid[])
         as r(order_id, sku_id, quantity, actor_id)
     ), totals as (
       select sku_id, sum(quantity)::int as quantity from r group by sku_id
+    ), locked as (
+      select s.sku_id from inventory_stock s where s.sku_id in (select sku_id from totals) order by s.sku_id for update
     ), taken as (
       update inventory_stock s set available = s.available - t.quantity, reserved = s.reserved + t.quantity, updated_at = now()
-      from totals t where s.sku_id = t.sku_id and s.available >= t.quantity
+      from totals t join locked l on l.sku_id = t.sku_id
+      where s.sku_id = t.sku_id and s.available >= t.quantity
       returning s.sku_id
     ), held as (
       insert into inventory_reservations (order_id, sku_id, quantity) select order_id, sku_id, quantity from r
     ), logged as (
       insert into inventory_log (sku_id, available_delta, reserved_delta, reason, actor_id, order_id)
       select sku_id, -quantity, quantity, 'reserve', actor_id, order_id from r
-    )
+    )`;
+}
+
+/**
+ * Reserves the rows (see reservationCtes). Returns how many SKUs moved: fewer than asked
+ * means one lacked stock, and the caller must roll back.
+ */
+export async function reserve(db: Executor, rows: ReservationRow[]): Promise<{ moved: number; wanted: number }> {
+  const result = await sql<{ moved: number; wanted: number }>`
+    with ${reservationCtes(rows)}
     select (select count(*) from taken)::int as moved, (select count(*) from totals)::int as wanted`.execute(db);
   return result.rows[0] ?? { moved: 0, wanted: 0 };
+}
+
+/**
+ * Reserves every row in ONE statement on its own, with the caller's `alongside` rows, when
+ * every SKU has the stock for all of them. When any SKU is short, the statement fails and
+ * writes nothing, and false is returned (the caller allocates order by order instead).
+ */
+export async function reserveAll(db: Executor, rows: ReservationRow[], alongside: Recordset[]): Promise<boolean> {
+  if (rows.length === 0) return true;
+  const more = recordsetCtes(alongside);
+  try {
+    await sql`
+      with ${reservationCtes(rows)}${more.length > 0 ? sql`, ${sql.join(more)}` : sql``}
+      -- a SKU short of stock fails the statement (division by zero), undoing it all
+      select 1 / ((select count(*) from taken) = (select count(*) from totals))::int as complete`.execute(db);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '22012') return false;
+    throw error;
+  }
 }
 
 /**

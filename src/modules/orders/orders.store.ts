@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { insertRecordsets, type Executor, type Recordset } from '../../platform/db/index.js';
+import { insertRecordsets, recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
 import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
 import type { OrdersTables, ShippingAddress } from './orders.tables.js';
 
@@ -21,13 +21,9 @@ export interface NewOrder {
   items: { skuId: string; productId: string; title: string; quantity: number; unitPrice: number }[];
 }
 
-/**
- * Inserts orders in `pending_payment` with their items and first history rows, and the
- * caller's other rows of the batch (its events, its jobs), in one statement: one round trip.
- */
-export async function insertOrders(db: Executor, orders: NewOrder[], alongside: Recordset[] = []): Promise<void> {
-  if (orders.length === 0) return;
-  await insertRecordsets(db, [
+/** Orders in `pending_payment` with their items and first history rows, as recordsets. */
+function orderRecordsets(orders: NewOrder[]): Recordset[] {
+  return [
     {
       table: 'orders',
       rows: orders.map((order) => ({
@@ -53,8 +49,41 @@ export async function insertOrders(db: Executor, orders: NewOrder[], alongside: 
       ),
     },
     { table: 'orders_status_log', rows: orders.map((order) => ({ order_id: order.id, to_status: 'pending_payment', actor_id: order.buyerId })) },
-    ...alongside,
-  ]);
+  ];
+}
+
+/**
+ * Inserts orders in `pending_payment` with their items and first history rows, and the
+ * caller's other rows of the batch (its events, its jobs), in one statement: one round trip.
+ */
+export async function insertOrders(db: Executor, orders: NewOrder[], alongside: Recordset[] = []): Promise<void> {
+  if (orders.length === 0) return;
+  await insertRecordsets(db, [...orderRecordsets(orders), ...alongside]);
+}
+
+/**
+ * The last step of many placements as ONE statement, on its own (autocommit: no BEGIN and
+ * COMMIT round trips): their sagas end `completed`, their orders are inserted with items,
+ * history and the `alongside` rows. All or nothing: when a saga is no longer running (a worker
+ * compensated it), the statement fails and writes nothing, and false is returned.
+ */
+export async function completeSagasWithOrders(db: Executor, orders: NewOrder[], alongside: Recordset[]): Promise<boolean> {
+  if (orders.length === 0) return true;
+  const ids = orders.map((order) => order.id);
+  try {
+    await sql`
+      with ended as (
+        update orders_sagas set status = 'completed', updated_at = now()
+        where id = any(${ids}::uuid[]) and status = 'running'
+        returning id
+      ), ${sql.join(recordsetCtes([...orderRecordsets(orders), ...alongside]))}
+      -- a saga that is no longer running fails the statement (division by zero), undoing it all
+      select 1 / ((select count(*) from ended) = ${ids.length})::int as complete`.execute(db);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '22012') return false;
+    throw error;
+  }
 }
 
 export type TransitionFields = Partial<Pick<OrderRow, 'payment_method' | 'carrier' | 'tracking_number' | 'cancel_reason' | 'refund_reason'>>;
@@ -159,6 +188,11 @@ export async function listOrders(db: Executor, filter: { buyerId?: string; selle
 export async function startSagas(db: Executor, sagas: { id: string; buyerId: string }[], step: string): Promise<void> {
   if (sagas.length === 0) return;
   await db.insertInto('orders_sagas').values(sagas.map((saga) => ({ id: saga.id, buyer_id: saga.buyerId, step, failure: null }))).execute();
+}
+
+/** The same sagas as rows for another module's statement (the step that starts them writes them with its own rows). */
+export function sagaRecordset(sagas: { id: string; buyerId: string }[], step: string): Recordset<'orders_sagas'> {
+  return { table: 'orders_sagas', rows: sagas.map((saga) => ({ id: saga.id, buyer_id: saga.buyerId, step, failure: null })) };
 }
 
 /** Removes sagas whose first step was refused in the same transaction (nothing to compensate). */

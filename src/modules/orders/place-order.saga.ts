@@ -85,29 +85,62 @@ export function createPlacementSaga(deps: SagaDeps) {
     return undone;
   }
 
-  /** Step 1: the saga's record and the stock reservation, in one transaction. */
-  const reserveStock = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH }, async (tx, orders) => {
-    // The saga rows first: the stock rows, which every placement of a hot SKU wants, are locked last.
-    await store.startSagas(tx, orders.map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
-    const short = await inventory.reserveEach(tx, orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })));
-    if (short.size > 0) await store.deleteSagas(tx, [...short]);
-    return orders.map((o) => (short.has(o.id) ? refused(new AppError('insufficient_stock', 'not enough stock for this order')) : succeeded(undefined)));
-  });
+  /**
+   * Step 1: the saga's record and the stock reservation. Usually one statement on its own
+   * (stock for every order of the batch); otherwise a transaction that allocates order by order
+   * and refuses the ones short of stock.
+   */
+  const reserveStock = createGroupCommit<NewOrder, void>(
+    db,
+    {
+      maxBatch: MAX_BATCH,
+      atOnce: async (executor, orders) =>
+        (await inventory.reserveAll(
+          executor,
+          orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })),
+          [store.sagaRecordset(orders.map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved')],
+        ))
+          ? orders.map(() => succeeded(undefined))
+          : undefined,
+    },
+    async (tx, orders) => {
+      // The saga rows first: the stock rows, which every placement of a hot SKU wants, are locked last.
+      await store.startSagas(tx, orders.map((o) => ({ id: o.id, buyerId: o.buyerId })), 'stock_reserved');
+      const short = await inventory.reserveEach(tx, orders.map((o) => ({ orderId: o.id, items: o.items, actorId: o.buyerId })));
+      if (short.size > 0) await store.deleteSagas(tx, [...short]);
+      return orders.map((o) => (short.has(o.id) ? refused(new AppError('insufficient_stock', 'not enough stock for this order')) : succeeded(undefined)));
+    },
+  );
 
-  /** Step 3: the orders, their events and expiry jobs; the sagas end completed. Two batches may be in flight: they insert new rows and lock only their own sagas. */
-  const createOrders = createGroupCommit<NewOrder, void>(db, { maxBatch: MAX_BATCH, inFlight: 2 }, async (tx, orders) => {
-    const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
-    const live = orders.filter((o) => running.has(o.id));
-    // The orders, their `order.placed` events and expiry jobs in one statement.
-    await store.insertOrders(tx, live, [
-      eventRecordset(
-        'order.placed',
-        live.map((o) => ({ orderId: o.id, buyerId: o.buyerId, sellerId: o.sellerId, total: { amount: o.subtotal - o.discount, currency: o.currency }, source: o.source, flashSaleId: o.flashSaleId })),
-      ),
-      jobRecordset('orders.expire', live.map((o) => ({ payload: { orderId: o.id }, runAt: o.expiresAt, key: `orders.expire:${o.id}` }))),
-    ]);
-    return orders.map((o) => (running.has(o.id) ? succeeded(undefined) : refused(abandoned())));
-  });
+  /** The rows a batch of placements writes with its orders: their events and expiry jobs. */
+  const alongside = (live: NewOrder[]) => [
+    eventRecordset(
+      'order.placed',
+      live.map((o) => ({ orderId: o.id, buyerId: o.buyerId, sellerId: o.sellerId, total: { amount: o.subtotal - o.discount, currency: o.currency }, source: o.source, flashSaleId: o.flashSaleId })),
+    ),
+    jobRecordset('orders.expire', live.map((o) => ({ payload: { orderId: o.id }, runAt: o.expiresAt, key: `orders.expire:${o.id}` }))),
+  ];
+
+  /**
+   * Step 3: the orders, their events and expiry jobs; the sagas end completed. Usually one
+   * statement on its own (every saga of the batch still running); otherwise a transaction that
+   * creates the orders of the running ones only. Two batches may be in flight: they insert new
+   * rows and lock only their own sagas.
+   */
+  const createOrders = createGroupCommit<NewOrder, void>(
+    db,
+    {
+      maxBatch: MAX_BATCH,
+      inFlight: 2,
+      atOnce: async (executor, orders) => ((await store.completeSagasWithOrders(executor, orders, alongside(orders))) ? orders.map(() => succeeded(undefined)) : undefined),
+    },
+    async (tx, orders) => {
+      const running = await store.endSagas(tx, orders.map((o) => o.id), 'completed', null);
+      const live = orders.filter((o) => running.has(o.id));
+      await store.insertOrders(tx, live, alongside(live));
+      return orders.map((o) => (running.has(o.id) ? succeeded(undefined) : refused(abandoned())));
+    },
+  );
 
   /** Step 2 (orders with a coupon): redeem it for the order. */
   async function redeemCoupon(order: NewOrder, code: string): Promise<number> {

@@ -92,6 +92,35 @@ for (const mode of MODES) {
       assert.deepEqual(await written('d'), [...lane0, ...lane1].sort());
     });
 
+    it('atOnce writes a batch with one statement of its own; when it declines or fails, the transaction writer decides the batch', async () => {
+      const writerBatches: string[][] = [];
+      const commit = createGroupCommit<string, string>(
+        database.db,
+        {
+          maxBatch: 50,
+          atOnce: async (db, items) => {
+            if (items.some((item) => item.includes('decline'))) return undefined;
+            if (items.some((item) => item.includes('fail'))) throw new Error('the statement failed');
+            await db
+              .insertInto('platform_settings')
+              .values(items.map((item) => ({ key: `gc:${item}`, value: item })))
+              .execute();
+            return items.map((item) => succeeded(`${item.toUpperCase()} AT ONCE`));
+          },
+        },
+        (tx, items) => {
+          writerBatches.push(items);
+          return writeSettings(tx, items, []);
+        },
+      );
+      assert.deepEqual(await Promise.all(['e1', 'e2'].map((item) => commit.submit(item))), ['E1 AT ONCE', 'E2 AT ONCE']);
+      assert.deepEqual(writerBatches, []);
+      assert.equal(await commit.submit('e-decline'), 'E-DECLINE');
+      assert.equal(await commit.submit('e-fail'), 'E-FAIL');
+      assert.deepEqual(writerBatches, [['e-decline'], ['e-fail']]);
+      assert.deepEqual(await written('e'), ['e-decline', 'e-fail', 'e1', 'e2']);
+    });
+
     it('a batch failing as a whole (a unique key taken by another item) falls back to one transaction per item', async () => {
       const commit = createGroupCommit<string, string>(database.db, { maxBatch: 50 }, (tx, items) => writeSettings(tx, items, []));
       await commit.submit('c-taken');

@@ -26,7 +26,7 @@ export class ItemFailed extends Error {
   }
 }
 
-export interface GroupCommitOptions<I = unknown> {
+export interface GroupCommitOptions<I = unknown, O = unknown> {
   /** Most items in one transaction. */
   maxBatch: number;
   /** Batches written at the same time by this process, per lane (default 1). */
@@ -37,6 +37,12 @@ export interface GroupCommitOptions<I = unknown> {
    * into disjoint escrow shards) then commit side by side instead of queueing on each other.
    */
   lanes?: { count: number; of(item: I): number };
+  /**
+   * A batch written by ONE statement on its own (autocommit), tried before the transaction:
+   * no BEGIN and COMMIT round trips. It answers the outcomes, or undefined when the batch needs
+   * the transaction's writer (which then decides it as usual).
+   */
+  atOnce?: (db: Db, items: I[]) => Promise<Outcome<O>[] | undefined>;
 }
 
 interface Waiting<I, O> {
@@ -52,7 +58,7 @@ interface Waiting<I, O> {
  * fails as a whole (a deadlock with another process, a constraint, a balance floor crossed),
  * each of its items is written alone, so every caller gets its own answer.
  */
-export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions<I>, write: BatchWriter<I, O>) {
+export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions<I, O>, write: BatchWriter<I, O>) {
   const inFlight = options.inFlight ?? 1;
   const lanes = Array.from({ length: options.lanes?.count ?? 1 }, () => ({ waiting: [] as Waiting<I, O>[], active: 0 }));
 
@@ -75,6 +81,10 @@ export function createGroupCommit<I, O>(db: Db, options: GroupCommitOptions<I>, 
 
   async function writeBatch(batch: Waiting<I, O>[]): Promise<void> {
     if (batch.length === 0) return;
+    if (options.atOnce) {
+      const outcomes = await options.atOnce(db, batch.map((entry) => entry.item)).catch(() => undefined);
+      if (outcomes) return settle(batch, outcomes);
+    }
     if (batch.length === 1 && batch[0]) return writeAlone(batch[0]);
     let outcomes: Outcome<O>[];
     try {
