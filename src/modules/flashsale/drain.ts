@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { publishEvent } from '../../platform/bus/index.js';
+import { eventRecordset } from '../../platform/bus/index.js';
 import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { createPoller } from '../../platform/poller.js';
@@ -76,10 +76,10 @@ export async function decideBatch(tx: Tx, saleId: string, taken: TakenPurchase[]
     rows.push({ ...base, status: 'succeeded', order_id: orderId, reason: null });
     newOrders.push(orderLine(sale, p, orderId));
   }
-  await orders.createFlashOrders(tx, newOrders, expiresAt);
-  await store.insertPurchases(tx, rows);
+  // The orders, the purchase results and the batch's event in one statement.
+  const event = { saleId, sellerId: sale.seller_id, title: sale.title, paymentDeadline: expiresAt.toISOString(), purchases: rows.map(decided) };
+  await orders.createFlashOrders(tx, newOrders, expiresAt, [store.purchaseRecordset(rows), ...(rows.length > 0 ? [eventRecordset('flashsale.purchases.decided', [event])] : [])]);
   await store.addBuyerQuantities(tx, saleId, sale.per_user_limit, deltas);
-  if (rows.length > 0) await publishEvent(tx, 'flashsale.purchases.decided', { saleId, sellerId: sale.seller_id, title: sale.title, paymentDeadline: expiresAt.toISOString(), purchases: rows.map(decided) });
   // Last: the one statement that waits on other batches of this sale (it holds the row until the commit).
   const sold = before - stock;
   if (sold > 0 && !(await store.moveStock(tx, saleId, -sold))) {

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { insertRecordset, type Executor } from '../../platform/db/index.js';
+import type { Executor, Recordset } from '../../platform/db/index.js';
 import type { FlashsaleTables } from './flashsale.tables.js';
 
 export type SaleRow = Selectable<FlashsaleTables['flash_sales']>;
@@ -80,8 +80,9 @@ export async function findPurchase(db: Executor, saleId: string, id: string): Pr
   return db.selectFrom('flash_purchases').selectAll().where('id', '=', id).where('sale_id', '=', saleId).executeTakeFirst();
 }
 
-export async function insertPurchases(db: Executor, rows: NewPurchase[]): Promise<void> {
-  await insertRecordset(db, 'flash_purchases', rows.map((row) => ({ ...row, accepted_at: new Date(row.accepted_at).toISOString() })));
+/** Decided purchases as rows for a batch's statement (a replayed one breaks its unique key). */
+export function purchaseRecordset(rows: NewPurchase[]): Recordset<'flash_purchases'> {
+  return { table: 'flash_purchases', rows: rows.map((row) => ({ ...row, accepted_at: new Date(row.accepted_at).toISOString() })) };
 }
 
 export async function buyerQuantities(db: Executor, saleId: string, userIds: string[]): Promise<Map<string, number>> {

@@ -1,5 +1,5 @@
 import { jobRecordset } from '../../platform/jobs/index.js';
-import type { Tx } from '../../platform/db/index.js';
+import { insertRecordsets, type Recordset, type Tx } from '../../platform/db/index.js';
 import * as cartStore from './cart.store.js';
 import { shippingPart, toAddress } from './cart.service.js';
 import * as store from './orders.store.js';
@@ -21,10 +21,11 @@ export interface FlashOrderInput {
 /**
  * Flash-sale orders decided by a drain batch, in its transaction: `pending_payment` at the
  * sale price, shipped to the buyer's default address, with one expiry job for the batch.
- * (They are announced by the sale's purchase events, not one `order.placed` each.)
+ * (They are announced by the sale's purchase events, not one `order.placed` each.) The
+ * batch's `alongside` rows (its purchase results, its event) go in the same statement.
  */
-export async function createFlashOrders(tx: Tx, orders: FlashOrderInput[], expiresAt: Date): Promise<void> {
-  if (orders.length === 0) return;
+export async function createFlashOrders(tx: Tx, orders: FlashOrderInput[], expiresAt: Date, alongside: Recordset[] = []): Promise<void> {
+  if (orders.length === 0) return insertRecordsets(tx, alongside);
   const first = orders[0]?.id ?? '';
   const defaults = new Map((await cartStore.defaultAddresses(tx, [...new Set(orders.map((o) => o.buyerId))])).map((row) => [row.user_id, shippingPart(toAddress(row))]));
   await store.insertOrders(
@@ -43,6 +44,6 @@ export async function createFlashOrders(tx: Tx, orders: FlashOrderInput[], expir
       expiresAt,
       items: [{ skuId: o.skuId, productId: o.productId, title: o.title, quantity: o.quantity, unitPrice: o.unitPrice }],
     })),
-    [jobRecordset('orders.expire-many', [{ payload: { orderIds: orders.map((o) => o.id) }, runAt: expiresAt, key: `orders.expire-many:${first}` }])],
+    [jobRecordset('orders.expire-many', [{ payload: { orderIds: orders.map((o) => o.id) }, runAt: expiresAt, key: `orders.expire-many:${first}` }]), ...alongside],
   );
 }
