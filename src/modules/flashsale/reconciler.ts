@@ -126,8 +126,15 @@ export function flashAudits(db: Db, hot: HotSales, hotKind: 'memory' | 'redis', 
     {
       name: 'I7: sale quantity = stock + live orders + returned to the SKU',
       async run(): Promise<string[]> {
-        const balances = await store.saleBalances(db);
-        const live = await liveOrderQuantities(db, balances.map((b) => b.id));
+        // Both reads in one snapshot: a drain batch or an expiry committing between them is not a violation.
+        const { balances, live } = await inTransaction(
+          db,
+          async (tx) => {
+            const balances = await store.saleBalances(tx);
+            return { balances, live: await liveOrderQuantities(tx, balances.map((b) => b.id)) };
+          },
+          { isolation: 'repeatable read' },
+        );
         return balances.flatMap((b) => {
           const problems: string[] = [];
           const held = b.sold - b.returned;
