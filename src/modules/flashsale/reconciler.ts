@@ -120,29 +120,35 @@ export function createReconciler(deps: { db: Db; hot: HotSales; inventory: Inven
 
 export type Reconciler = ReturnType<typeof createReconciler>;
 
+/**
+ * I7 against the database's own books: each sale's quantity = its stock + what live orders hold
+ * + what went back to the SKU, and the live flash orders hold what its purchases say.
+ */
+export async function saleBooksProblems(db: Db, liveOrderQuantities: (executor: Executor, saleIds: string[]) => Promise<Map<string, number>>): Promise<string[]> {
+  // Both reads in one snapshot: a drain batch or an expiry committing between them is not a violation.
+  const { balances, live } = await inTransaction(
+    db,
+    async (tx) => {
+      const balances = await store.saleBalances(tx);
+      return { balances, live: await liveOrderQuantities(tx, balances.map((b) => b.id)) };
+    },
+    { isolation: 'repeatable read' },
+  );
+  return balances.flatMap((b) => {
+    const problems: string[] = [];
+    const held = b.sold - b.returned;
+    if (b.stock + held + b.returned_to_sku !== b.quantity) problems.push(`sale ${b.id}: stock ${b.stock} + live ${held} + returned ${b.returned_to_sku} ≠ quantity ${b.quantity}`);
+    if ((live.get(b.id) ?? 0) !== held) problems.push(`sale ${b.id}: live flash orders hold ${live.get(b.id) ?? 0}, its purchases say ${held}`);
+    return problems;
+  });
+}
+
 /** `flashmart audit` (I7 and the database's own books of every sale). */
 export function flashAudits(db: Db, hot: HotSales, hotKind: 'memory' | 'redis', liveOrderQuantities: (executor: Executor, saleIds: string[]) => Promise<Map<string, number>>) {
   return [
     {
       name: 'I7: sale quantity = stock + live orders + returned to the SKU',
-      async run(): Promise<string[]> {
-        // Both reads in one snapshot: a drain batch or an expiry committing between them is not a violation.
-        const { balances, live } = await inTransaction(
-          db,
-          async (tx) => {
-            const balances = await store.saleBalances(tx);
-            return { balances, live: await liveOrderQuantities(tx, balances.map((b) => b.id)) };
-          },
-          { isolation: 'repeatable read' },
-        );
-        return balances.flatMap((b) => {
-          const problems: string[] = [];
-          const held = b.sold - b.returned;
-          if (b.stock + held + b.returned_to_sku !== b.quantity) problems.push(`sale ${b.id}: stock ${b.stock} + live ${held} + returned ${b.returned_to_sku} ≠ quantity ${b.quantity}`);
-          if ((live.get(b.id) ?? 0) !== held) problems.push(`sale ${b.id}: live flash orders hold ${live.get(b.id) ?? 0}, its purchases say ${held}`);
-          return problems;
-        });
-      },
+      run: () => saleBooksProblems(db, liveOrderQuantities),
     },
     {
       name: "I2: each buyer's recorded quantity = succeeded purchases − given back",
