@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
+import { recordsetCtes, writeAllOrNothing, type Executor, type Recordset } from '../../platform/db/index.js';
 import type { ReservationStatus } from './inventory.tables.js';
 
 export interface StockLevel {
@@ -98,17 +98,8 @@ export async function reserve(db: Executor, rows: ReservationRow[]): Promise<{ m
  */
 export async function reserveAll(db: Executor, rows: ReservationRow[], alongside: Recordset[]): Promise<boolean> {
   if (rows.length === 0) return true;
-  const more = recordsetCtes(alongside);
-  try {
-    await sql`
-      with ${reservationCtes(rows)}${more.length > 0 ? sql`, ${sql.join(more)}` : sql``}
-      -- a SKU short of stock fails the statement (division by zero), undoing it all
-      select 1 / ((select count(*) from taken) = (select count(*) from totals))::int as complete`.execute(db);
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === '22012') return false;
-    throw error;
-  }
+  // A SKU short of stock fails the statement, undoing it all.
+  return writeAllOrNothing(db, [reservationCtes(rows), ...recordsetCtes(alongside)], sql`(select count(*) from taken) = (select count(*) from totals)`);
 }
 
 /**

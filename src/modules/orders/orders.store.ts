@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { insertRecordsets, recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
+import { insertRecordsets, recordsetCtes, writeAllOrNothing, type Executor, type Recordset } from '../../platform/db/index.js';
 import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from './order-state.js';
 import type { OrdersTables, ShippingAddress } from './orders.tables.js';
 
@@ -70,20 +70,13 @@ export async function insertOrders(db: Executor, orders: NewOrder[], alongside: 
 export async function completeSagasWithOrders(db: Executor, orders: NewOrder[], alongside: Recordset[]): Promise<boolean> {
   if (orders.length === 0) return true;
   const ids = orders.map((order) => order.id);
-  try {
-    await sql`
-      with ended as (
-        update orders_sagas set status = 'completed', updated_at = now()
-        where id = any(${ids}::uuid[]) and status = 'running'
-        returning id
-      ), ${sql.join(recordsetCtes([...orderRecordsets(orders), ...alongside]))}
-      -- a saga that is no longer running fails the statement (division by zero), undoing it all
-      select 1 / ((select count(*) from ended) = ${ids.length})::int as complete`.execute(db);
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === '22012') return false;
-    throw error;
-  }
+  const ended = sql`ended as (
+    update orders_sagas set status = 'completed', updated_at = now()
+    where id = any(${ids}::uuid[]) and status = 'running'
+    returning id
+  )`;
+  // A saga that is no longer running fails the statement, undoing it all.
+  return writeAllOrNothing(db, [ended, ...recordsetCtes([...orderRecordsets(orders), ...alongside])], sql`(select count(*) from ended) = ${ids.length}`);
 }
 
 export type TransitionFields = Partial<Pick<OrderRow, 'payment_method' | 'carrier' | 'tracking_number' | 'cancel_reason' | 'refund_reason'>>;

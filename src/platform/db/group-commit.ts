@@ -40,7 +40,8 @@ export interface GroupCommitOptions<I = unknown, O = unknown> {
   /**
    * A batch written by ONE statement on its own (autocommit), tried before the transaction:
    * no BEGIN and COMMIT round trips. It answers the outcomes, or undefined when the batch needs
-   * the transaction's writer (which then decides it as usual).
+   * the transaction's writer, which then decides it as usual; so does any error it throws (a
+   * deadlock with another process, say: the statement wrote nothing).
    */
   atOnce?: (db: Db, items: I[]) => Promise<Outcome<O>[] | undefined>;
 }
