@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/index.js';
 import type { Money } from '../../platform/money/index.js';
 import type { FlashsaleService } from '../flashsale/index.js';
 import type { IdentityService, User } from '../identity/index.js';
 import type { Order, OrdersService, OrderStatus, PaidFigures } from '../orders/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './admin.store.js';
 import type { AuditRow } from './admin.store.js';
 import type { AuditLog } from './audit-trail.js';
@@ -79,7 +79,7 @@ function utcDays(days: number, now: Date): { since: Date; dates: string[] } {
 function createAuditLog(db: Db): AuditLog {
   return {
     async begin(entry) {
-      const id = randomUUID();
+      const id = newId();
       await store.insertAuditEntry(db, {
         id,
         actor_id: entry.actorId,

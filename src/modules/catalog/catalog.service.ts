@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createBusyBatcher } from '../../platform/busy-batcher.js';
 import { inTransaction, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import type { Money } from '../../platform/money/index.js';
 import type { InventoryService } from '../inventory/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './catalog.store.js';
 import type { ProductRow, SkuRow } from './catalog.store.js';
 import type { ProductStatus } from './catalog.tables.js';
@@ -161,7 +161,7 @@ export function createCatalogService(db: Db, inventory: InventoryService, curren
   }
 
   async function addSkus(tx: Executor, productId: string, sellerId: string, currency: string, skus: SkuInput[]): Promise<void> {
-    const rows = skus.map((sku) => ({ id: randomUUID(), name: sku.name ?? '', attributes: sku.attributes ?? {}, price: sku.price.amount }));
+    const rows = skus.map((sku) => ({ id: newId(), name: sku.name ?? '', attributes: sku.attributes ?? {}, price: sku.price.amount }));
     await store.insertSkus(tx, productId, currency, rows);
     for (const [i, row] of rows.entries()) await inventory.createStock(tx, row.id, skus[i]?.stock ?? 0, sellerId);
   }
@@ -171,7 +171,7 @@ export function createCatalogService(db: Db, inventory: InventoryService, curren
     async createProduct(sellerId: string, input: ProductInput): Promise<Product> {
       const currency = input.skus[0]?.price.currency ?? '';
       checkSkuCurrency(input.skus, currency);
-      const id = randomUUID();
+      const id = newId();
       return inTransaction(db, async (tx) => {
         await checkReferences(tx, input);
         await store.insertProduct(tx, {

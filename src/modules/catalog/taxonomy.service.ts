@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, isUniqueViolation, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './catalog.store.js';
 import type { BrandRow, CategoryRow } from './catalog.store.js';
 
@@ -69,7 +69,7 @@ export function createTaxonomyService(db: Db) {
     async createCategory(input: { name: string; parentId?: string | null; position?: number }): Promise<Category> {
       return inTransaction(db, async (tx) => {
         if (input.parentId) await parentOrThrow(tx, input.parentId);
-        const id = randomUUID();
+        const id = newId();
         await tx.insertInto('catalog_categories').values({ id, name: input.name, parent_id: input.parentId ?? null, position: input.position ?? 0 }).execute();
         return toCategory(await categoryOrThrow(tx, id));
       }).catch(parentGone);
@@ -111,7 +111,7 @@ export function createTaxonomyService(db: Db) {
     },
 
     async createBrand(input: { name: string; logoUrl?: string | null }): Promise<Brand> {
-      const id = randomUUID();
+      const id = newId();
       await db.insertInto('catalog_brands').values({ id, name: input.name, logo_url: input.logoUrl ?? null }).execute().catch(brandNameTaken);
       return { id, name: input.name, logoUrl: input.logoUrl ?? null };
     },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../../platform/http/index.js';
 import { createBusyBatcher } from '../../platform/busy-batcher.js';
+import { newId } from '../../platform/ids.js';
 import type { AdmissionCode, AdmissionRequest, AdmissionResult, HotSales } from './hot-sale.js';
 
 /** Most purchases of one sale sent to the hot store in one script call. */
@@ -74,7 +74,7 @@ export function createAdmission(hot: HotSales, options: { globalRate: number }) 
       }
       const wait = global?.take() ?? 0;
       if (wait > 0) throw new AppError('rate_limited', 'too many purchase requests right now', { retryAfterSeconds: wait / 1000 });
-      const purchaseId = randomUUID();
+      const purchaseId = newId();
       const result = await submit(saleId, { userId, quantity, purchaseId, token });
       if (result.code === 'queued') return { purchaseId };
       if (result.code === 'not_ready') return 'not_ready';

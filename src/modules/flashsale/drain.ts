@@ -6,6 +6,7 @@ import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { createPoller } from '../../platform/poller.js';
 import type { FlashOrderInput, OrdersService } from '../orders/index.js';
+import { newId } from '../../platform/ids.js';
 import type { DecidedPurchase } from './flashsale.events.js';
 import * as store from './flashsale.store.js';
 import type { NewPurchase, SaleRow } from './flashsale.store.js';
@@ -72,7 +73,7 @@ export async function decideBatch(tx: Tx, saleId: string, taken: TakenPurchase[]
     stock -= p.quantity;
     counts.set(p.userId, had + p.quantity);
     deltas.set(p.userId, (deltas.get(p.userId) ?? 0) + p.quantity);
-    const orderId = randomUUID();
+    const orderId = newId();
     rows.push({ ...base, status: 'succeeded', order_id: orderId, reason: null });
     newOrders.push(orderLine(sale, p, orderId));
   }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { inTransaction, type Db, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
@@ -6,6 +6,7 @@ import { scheduleJob } from '../../platform/jobs/index.js';
 import type { Money } from '../../platform/money/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
+import { newId } from '../../platform/ids.js';
 import type { Admission } from './admission.js';
 import { hotDefinition, isOver, toFlashSale, type FlashSale, type SaleStatus } from './flash-sale-view.js';
 import * as store from './flashsale.store.js';
@@ -79,7 +80,7 @@ export function createFlashsaleService(deps: FlashsaleDeps) {
       if (input.startsAt.getTime() < Date.now() - 1000) throw invalid('/startsAt', 'must be in the future');
       if (input.endsAt.getTime() <= input.startsAt.getTime()) throw invalid('/endsAt', 'must be after startsAt');
       const row = await inTransaction(db, async (tx) => {
-        const id = randomUUID();
+        const id = newId();
         const sale = await store.insertSale(tx, {
           id,
           sku_id: sku.skuId,

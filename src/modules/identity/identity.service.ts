@@ -4,6 +4,7 @@ import { publishEvent } from '../../platform/bus/index.js';
 import { getOrCreateSetting, inTransaction, type Db, type Tx } from '../../platform/db/index.js';
 import type { HotStore, TokenBucketLimit } from '../../platform/hot-store/index.js';
 import { AppError, type Principal } from '../../platform/http/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './identity.store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import {
@@ -89,7 +90,7 @@ export function createIdentityService(options: IdentityOptions) {
   async function createUser(username: string, password: string, roles: string[]): Promise<store.UserRecord | undefined> {
     const passwordHash = await hashPassword(password);
     return inTransaction(db, async (tx) => {
-      const user = await store.insertUser(tx, { id: randomUUID(), username, passwordHash, roles });
+      const user = await store.insertUser(tx, { id: newId(), username, passwordHash, roles });
       if (user) {
         for (const hook of userCreatedHooks) await hook(tx, publicUser(user));
         await publishEvent(tx, 'user.registered', { userId: user.id, username: user.username, registeredAt: user.createdAt.toISOString() });

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import type { Money } from '../../platform/money/index.js';
 import type { CatalogService, SkuForSale } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './cart.store.js';
 import type { AddressRow } from './cart.store.js';
 import type { ShippingAddress } from './orders.tables.js';
@@ -115,7 +115,7 @@ export function createCartService(db: Db, catalog: CatalogService, inventory: In
 
     async addAddress(userId: string, input: ShippingAddress & { isDefault?: boolean }): Promise<Address> {
       const { isDefault, ...address } = input;
-      const id = randomUUID();
+      const id = newId();
       await inTransaction(db, async (tx) => {
         const existing = await store.addresses(tx, userId);
         if (existing.length >= MAX_ADDRESSES) throw new AppError('validation_failed', `an address book holds at most ${MAX_ADDRESSES} addresses`);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { eventRecordset } from '../../platform/bus/index.js';
 import { createGroupCommit, inTransaction, refused, succeeded, type Db, type Tx } from '../../platform/db/index.js';
@@ -7,6 +6,7 @@ import { jobRecordset } from '../../platform/jobs/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { PromotionsService } from '../promotions/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './orders.store.js';
 import type { NewOrder } from './orders.store.js';
 import type { ShippingAddress } from './orders.tables.js';
@@ -157,7 +157,7 @@ export function createPlacementSaga(deps: SagaDeps) {
       const priced = await priceOrder(deps, input);
       const order: NewOrder = {
         ...priced,
-        id: randomUUID(),
+        id: newId(),
         discount: 0,
         couponCode: input.couponCode ?? null,
         expiresAt: new Date(Date.now() + deps.paymentTimeoutSeconds * 1000),

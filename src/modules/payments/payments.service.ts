@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { inTransaction, type Db, type Executor, type Recordset, type Tx } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { scheduleJob } from '../../platform/jobs/index.js';
 import type { Money } from '../../platform/money/index.js';
 import { verifyWebhookSignature } from '../../platform/webhook-signature.js';
+import { newId } from '../../platform/ids.js';
 import type { IntentStatus, ProviderName } from './payment-state.js';
 import * as store from './payments.store.js';
 import type { Intent } from './payments.store.js';
@@ -98,7 +98,7 @@ export function createPaymentsService(options: PaymentsOptions) {
       const provider = providerOf(request.provider);
       const expiresAt = new Date(Date.now() + (request.expiresInSeconds ?? options.paymentTimeoutSeconds) * 1000);
       let intent = await store.insertIntent(tx, {
-        id: randomUUID(),
+        id: newId(),
         purpose: request.purpose,
         reference: request.reference,
         userId: request.userId,
@@ -154,7 +154,7 @@ export function createPaymentsService(options: PaymentsOptions) {
       const now = new Date();
       const intents = await store.insertSettledIntents(
         tx,
-        requests.map((r) => ({ id: randomUUID(), purpose: r.purpose, reference: r.reference, userId: r.userId, amount: r.money.amount, currency: r.money.currency, provider: providerName, expiresAt: now })),
+        requests.map((r) => ({ id: newId(), purpose: r.purpose, reference: r.reference, userId: r.userId, amount: r.money.amount, currency: r.money.currency, provider: providerName, expiresAt: now })),
         `cancelled: paid with ${providerName}`,
         alongside,
       );

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { inTransaction, isUniqueViolation, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import type { Money } from '../../platform/money/index.js';
+import { newId } from '../../platform/ids.js';
 import * as store from './promotions.store.js';
 import type { CouponRow } from './promotions.store.js';
 
@@ -75,7 +76,7 @@ export function createPromotionsService(db: Db, currencies: string[]) {
       for (;;) {
         try {
           const row = await store.insertCoupon(db, {
-            id: randomUUID(),
+            id: newId(),
             code: newCode(),
             seller_id: sellerId,
             currency,
@@ -98,7 +99,7 @@ export function createPromotionsService(db: Db, currencies: string[]) {
         const coupon = await store.findCouponByCode(tx, code);
         if (!coupon) throw new AppError('not_found', 'no such coupon');
         if (!(await store.takeOne(tx, coupon.id))) throw unavailable('none of this coupon is left, or it has ended');
-        const id = randomUUID();
+        const id = newId();
         if (!(await store.insertClaim(tx, { id, couponId: coupon.id, userId }))) throw unavailable('you have claimed this coupon already');
         return { id, code, status: 'available' as const };
       });

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import type { Money } from '../../platform/money/index.js';
+import { newId } from '../../platform/ids.js';
 import type { SandboxStatus } from './sandbox.tables.js';
 import './sandbox.tables.js';
 
@@ -56,7 +56,7 @@ export function createSandboxService(db: Db, publicUrl: string) {
           if (!existing) throw new AppError('not_found', 'no such sandbox payment');
           throw new AppError('invalid_state', `the payment is already ${existing.status}`);
         }
-        const eventId = randomUUID();
+        const eventId = newId();
         const body = JSON.stringify({
           id: eventId,
           type: outcome === 'succeeded' ? 'payment.succeeded' : 'payment.failed',

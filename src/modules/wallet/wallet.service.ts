@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db, type Executor, type Tx } from '../../platform/db/index.js';
 import { publishEvent } from '../../platform/bus/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { minorUnitsPerUnit, type Money } from '../../platform/money/index.js';
 import type { Intent, PaymentProvider, PaymentsService } from '../payments/index.js';
+import { newId } from '../../platform/ids.js';
 import { POINTS_CURRENCY, PLATFORM, SYSTEM_SHARDS, postLedger, shardOf, postLedgerMany, systemAccount, transfer, userAccount, userOwner, type LedgerResult } from './ledger.js';
 import * as ledgerStore from './ledger.store.js';
 import * as store from './wallet.store.js';
@@ -131,7 +131,7 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
 
     async withdraw(userId: string, money: Money): Promise<{ id: string; status: 'succeeded'; amount: Money }> {
       requireCurrency(money.currency);
-      const id = randomUUID();
+      const id = newId();
       await inTransaction(db, async (tx) => {
         await store.insertWithdrawal(tx, { id, userId, money });
         await postLedger(tx, `withdrawal:${id}`, 'withdrawal', transfer(userAccount(userId, 'available', money.currency), systemAccount('provider', money.currency, id), money.amount));
@@ -141,7 +141,7 @@ export function createWalletService(db: Db, currencies: string[], payments: Paym
 
     async createRecharge(userId: string, money: Money): Promise<Recharge & { payUrl: string }> {
       requireCurrency(money.currency);
-      const id = randomUUID();
+      const id = newId();
       return inTransaction(db, async (tx) => {
         const { intent, payUrl } = await payments.createIntent(tx, { purpose: RECHARGE_PURPOSE, reference: id, userId, money, provider: 'sandbox' });
         await store.insertRecharge(tx, { id, userId, money, paymentId: intent.id });

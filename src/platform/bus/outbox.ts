@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Executor, Recordset } from '../db/index.js';
+import { newId } from '../ids.js';
 import type { EventMap, Topic } from './events.js';
 
 /**
@@ -7,7 +7,7 @@ import type { EventMap, Topic } from './events.js';
  * Returns the message id.
  */
 export async function publishEvent<T extends Topic>(tx: Executor, topic: T, payload: EventMap[T]): Promise<string> {
-  const messageId = randomUUID();
+  const messageId = newId();
   await tx.insertInto('platform_outbox').values({ message_id: messageId, topic, payload: JSON.stringify(payload) }).execute();
   return messageId;
 }
@@ -17,7 +17,7 @@ export async function publishEvents<T extends Topic>(tx: Executor, topic: T, pay
   if (payloads.length === 0) return;
   await tx
     .insertInto('platform_outbox')
-    .values(payloads.map((payload) => ({ message_id: randomUUID(), topic, payload: JSON.stringify(payload) })))
+    .values(payloads.map((payload) => ({ message_id: newId(), topic, payload: JSON.stringify(payload) })))
     .execute();
 }
 
@@ -26,5 +26,5 @@ export async function publishEvents<T extends Topic>(tx: Executor, topic: T, pay
  * that writes the business rows (one round trip fewer); the relay sees no difference.
  */
 export function eventRecordset<T extends Topic>(topic: T, payloads: EventMap[T][]): Recordset<'platform_outbox'> {
-  return { table: 'platform_outbox', rows: payloads.map((payload) => ({ message_id: randomUUID(), topic, payload })) };
+  return { table: 'platform_outbox', rows: payloads.map((payload) => ({ message_id: newId(), topic, payload })) };
 }
