@@ -75,12 +75,14 @@ export interface CpuShares {
   text: string;
   /** % of one core used by nothing labelled, interrupt handling aside: other processes, mostly. */
   other: number;
+  /** CPU seconds the whole machine was busy (all cores, everything on it). */
+  busySeconds: number;
 }
 
 /** Between two snapshots, in % of one core, busiest first. */
 export function cpuShares(before: CpuSnapshot, after: CpuSnapshot): CpuShares {
   const elapsed = (after.at - before.at) / 1000;
-  if (elapsed <= 0 || Number.isNaN(after.busy)) return { text: 'n/a', other: 0 };
+  if (elapsed <= 0 || Number.isNaN(after.busy)) return { text: 'n/a', other: 0, busySeconds: Number.NaN };
   const pct = (seconds: number) => (seconds / elapsed) * 100;
   const shares = [...after.seconds].map(([label, s]) => [label, pct(s - (before.seconds.get(label) ?? 0))] as const);
   // The loopback network stack runs largely in softirq, which no process is charged for.
@@ -90,5 +92,5 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot): CpuShares {
     .filter(([, p]) => p >= 0.5)
     .sort(([, a], [, b]) => b - a)
     .map(([label, p]) => `${label} ${p.toFixed(0)}%`);
-  return { text: `${listed.join(', ')}; machine idle ${pct(after.idle - before.idle).toFixed(0)}% (of ${100 * os.cpus().length}%)`, other };
+  return { text: `${listed.join(', ')}; machine idle ${pct(after.idle - before.idle).toFixed(0)}% (of ${100 * os.cpus().length}%)`, other, busySeconds: after.busy - before.busy };
 }

@@ -1,5 +1,6 @@
 // The results of bench/flash.bench.ts: one table per mode (figure, measured, target), then
 // which targets each mode met.
+import os from 'node:os';
 import { say } from './bench-kit.js';
 import type { DrainFigures } from './flash-figures.js';
 import { otherStatuses, type LoadResult } from './flash-load.js';
@@ -25,6 +26,8 @@ export interface ModeReport {
   connections: string;
   cpuDuringLoad: string;
   cpuAfterLoad: string;
+  /** From the moment the drain processes answered after the load until the queue was empty: purchases decided, and the whole machine's busy CPU seconds. */
+  drainedAfterLoad: { orders: number; cpuSeconds: number };
   audit: { clean: boolean; lines: string[] };
   /** Anything that looked wrong (errors, 5xx, a drain that did not finish, unexpected refusals). */
   problems: string[];
@@ -61,6 +64,7 @@ function drainRows(r: ModeReport, v: Verdicts): string[][] {
   return [
     drain,
     ['drain after the load', `${after}; max backlog ${n(f.maxBacklog)}`, ''],
+    ...drainCostRow(r),
     ['end-to-end (accepted → order)', `p50 ${n(f.e2eP50)} ms, p99 ${n(f.e2eP99)} ms (max ${n(f.e2eMax)} ms)`, ''],
     [
       'purchases',
@@ -68,6 +72,23 @@ function drainRows(r: ModeReport, v: Verdicts): string[][] {
       '',
     ],
   ];
+}
+
+/** Purchases decided after the load worth a per-order cost (some seconds of drain work). */
+const COSTED_BACKLOG = 10_000;
+
+/**
+ * The drain's whole cost per order: every CPU second of the machine (worker, PostgreSQL, Redis,
+ * RabbitMQ, kernel) while it worked off the queue after the load, over the purchases it decided
+ * meanwhile; and the rate the machine's cores would give at that cost if nothing waited on
+ * anything. Only with a backlog of some seconds (--worker-after-load gives one).
+ */
+function drainCostRow(r: ModeReport): string[][] {
+  const { orders, cpuSeconds } = r.drainedAfterLoad;
+  if (orders < COSTED_BACKLOG || !Number.isFinite(cpuSeconds)) return [];
+  const perOrder = cpuSeconds / orders;
+  const cores = os.cpus().length;
+  return [['CPU per order drained', `${n(perOrder * 1e6)} µs of the machine's CPU per order: at that cost its ${cores} cores fully busy would decide at most ${n(cores / perOrder)} orders/s`, '']];
 }
 
 function rowsOf(r: ModeReport): string[][] {

@@ -101,9 +101,7 @@ async function waitForDrain(d: Deployment, admitted: number, since: number): Pro
   let last = -1;
   let movedAt = performance.now();
   for (;;) {
-    const decided = await Promise.all(d.drainerBases.map((base) => decidedSoFar(base)))
-      .then((counts) => counts.reduce((sum, n) => sum + n, 0))
-      .catch(() => last);
+    const decided = await decidedByDrainers(d).catch(() => last);
     const now = performance.now();
     if (decided !== last) {
       last = decided;
@@ -115,6 +113,12 @@ async function waitForDrain(d: Deployment, admitted: number, since: number): Pro
     }
     await sleep(100);
   }
+}
+
+/** Purchases the drain processes have decided so far (their counters summed). */
+async function decidedByDrainers(d: Deployment): Promise<number> {
+  const counts = await Promise.all(d.drainerBases.map((base) => decidedSoFar(base)));
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /** The sale must be over (and, where it can be seen, settled) before the audit looks at it. */
@@ -148,15 +152,15 @@ async function snapshot(r: Run): Promise<Snapshot> {
   return { cpu: cpuSnapshot(processes(r)), otherTx };
 }
 
-/** CPU of a stretch, and a warning when something else on the machine or the PostgreSQL server took a share of it. */
-async function stretch(r: Run, before: Snapshot, what: string): Promise<string> {
+/** CPU of a stretch (and the machine's busy CPU seconds in it), with a warning when something else on the machine or the PostgreSQL server took a share of it. */
+async function stretch(r: Run, before: Snapshot, what: string): Promise<{ text: string; busySeconds: number }> {
   const after = await snapshot(r);
   const shares = cpuShares(before.cpu, after.cpu);
   if (shares.other > DISTURBED_PCT) r.problems.push(`${what}: ${shares.other.toFixed(0)}% of a core went to other processes on the machine: figures disturbed`);
-  if (before.otherTx === undefined || after.otherTx === undefined) return shares.text;
+  if (before.otherTx === undefined || after.otherTx === undefined) return shares;
   const perSec = (after.otherTx - before.otherTx) / ((after.cpu.at - before.cpu.at) / 1000);
   if (perSec > DISTURBED_TX_PER_SEC) r.problems.push(`${what}: other databases on the PostgreSQL server ran ${perSec.toFixed(0)} transactions/s (in "postgres" above): figures disturbed`);
-  return `${shares.text}; other databases ${perSec.toFixed(0)} tx/s`;
+  return { text: `${shares.text}; other databases ${perSec.toFixed(0)} tx/s`, busySeconds: shares.busySeconds };
 }
 
 function childLogProblems(d: Deployment): string[] {
@@ -183,7 +187,7 @@ async function measureHello(r: Run, tokens: string[]): Promise<{ hello: LoadResu
   say(`  ${r.d.mode}: hello-world POST (${options.warmUp} s warm-up + ${options.seconds} s)...`);
   let before = snapshot(r);
   const { measured: hello } = await measureLoad([r.hello.base], '/hello', 200, tokens, options, () => (before = snapshot(r)));
-  return { hello, cpuDuringHello: await stretch(r, await before, 'hello-world') };
+  return { hello, cpuDuringHello: (await stretch(r, await before, 'hello-world')).text };
 }
 
 /** "api #1: p99 38 ms, max 43 ms; …" since the previous scrape of each api process. */
@@ -208,17 +212,20 @@ async function measurePurchases(r: Run, shop: Shop) {
   const connections = `${neverAnswered > 0 ? `${neverAnswered} of ${options.connections} never answered; the others` : `all ${options.connections}`} had a first answer within ${(allConnectedMs / 1000).toFixed(1)} s of the start`;
   const loadEnd = new Date();
   const loadEndedAt = performance.now();
-  const cpuDuringLoad = await stretch(r, await before, 'purchases');
+  const cpuDuringLoad = (await stretch(r, await before, 'purchases')).text;
   const loopDelay = await loopDelays(d);
-  before = snapshot(r);
   // Answers still in flight when the load generator stopped reach the servers' counters a moment later.
   await sleep(500);
   const serverAdmitted = await admittedByServers(d.apiBases);
   if (d.drainers.length === 0) say(`  ${d.mode}: starting the worker${options.workers > 1 ? 's' : ''} now (--worker-after-load)...`);
   await d.startDrainers();
+  // From here the machine's CPU is the drain's (the api processes idle), its start-up left out.
+  const decidedBefore = await decidedByDrainers(d);
+  before = snapshot(r);
   const drainWait = await waitForDrain(d, serverAdmitted, loadEndedAt);
-  const cpuAfterLoad = await stretch(r, await before, 'drain after the load');
-  return { warmUpAdmitted: warmUpOk, purchases, connections, loadEnd, serverAdmitted, drainWait, cpuDuringLoad, cpuAfterLoad, loopDelay };
+  const afterLoad = await stretch(r, await before, 'drain after the load');
+  const drainedAfterLoad = { cpuSeconds: afterLoad.busySeconds, orders: (await decidedByDrainers(d)) - decidedBefore };
+  return { warmUpAdmitted: warmUpOk, purchases, connections, loadEnd, serverAdmitted, drainWait, cpuDuringLoad, cpuAfterLoad: afterLoad.text, drainedAfterLoad, loopDelay };
 }
 
 async function measure(r: Run): Promise<Omit<ModeReport, 'figures' | 'audit' | 'title'> & { shop: Shop; loadEnd: Date }> {

@@ -1,4 +1,4 @@
-// `npm run bench:orders [-- --duration 10 --warm-up 4 --buyers 100 --pool 32 --skus 1000 --role all|api --scenarios spread,hot]`
+// `npm run bench:orders [-- --duration 10 --warm-up 4 --buyers 100 --pool 32 --skus 1000 --role all|api --scenarios spread,hot --yardstick 10]`
 //
 // Orders placed and paid with the wallet per second, on PostgreSQL + Redis + RabbitMQ, the
 // whole platform running as `flashmart start --role all` runs it (relay, consumers, jobs; with
@@ -9,6 +9,9 @@
 //   hot     every order buys the same SKU
 // Calls go through the modules' doors (no HTTP: bench:http measures that layer). Afterwards
 // the relay drains the outbox and `flashmart audit` (I1 stock, I3 ledger) must be clean.
+// First, for `--yardstick` seconds (0: not at all), the hot-row yardstick the targets were set
+// against (BENCHMARKS.md: ~1,250 tx/s there) runs on the same server; at the end the targets
+// are printed again scaled by what this machine manages of it.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -21,12 +24,13 @@ import { createTestEnvironment } from '../test/support/harness.js';
 import { cpuShares, cpuSnapshot } from './cpu-sampler.js';
 import { load, positiveInt, printTable, say, runBench, type Call, type Row } from './bench-kit.js';
 import { CURRENCY, USER_FUNDS, forEachLimited, recharge } from './wallet-setup.js';
+import { HOT_ROW_REFERENCE, hotRowYardstick } from './yardstick.js';
 
 const TARGETS = { spread: 2_000, hot: 1_000 } as const;
 const STOCK_PER_SKU = 10_000_000;
 
 type Scenario = 'spread' | 'hot';
-type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number; role: 'all' | 'api'; scenarios: Scenario[] };
+type Options = { duration: number; warmUp: number; buyers: number; pool: number; skus: number; role: 'all' | 'api'; scenarios: Scenario[]; yardstick: number };
 
 function readOptions(): Options {
   const { values } = parseArgs({
@@ -38,6 +42,7 @@ function readOptions(): Options {
       skus: { type: 'string', default: '1000' },
       role: { type: 'string', default: 'all' },
       scenarios: { type: 'string', default: 'spread,hot' },
+      yardstick: { type: 'string', default: '10' },
     },
   });
   const scenarios = values.scenarios.split(',').map((name) => name.trim());
@@ -51,6 +56,7 @@ function readOptions(): Options {
     skus: positiveInt(values.skus, '--skus'),
     role: values.role,
     scenarios: scenarios as Scenario[],
+    yardstick: positiveInt(values.yardstick, '--yardstick', 0),
   };
 }
 
@@ -119,6 +125,7 @@ async function outboxDrained(app: RunningApp, timeoutMs: number): Promise<number
 }
 
 async function run(app: RunningApp, options: Options): Promise<boolean> {
+  const yardstick = options.yardstick > 0 && app.platform.config.databaseUrl ? await measureYardstick(app.platform.config.databaseUrl, options.yardstick) : undefined;
   let began = performance.now();
   const data = await prepare(app, options);
   say(`setup: ${options.buyers} buyers funded, ${data.spreadSkus.length} + 1 SKUs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
@@ -159,7 +166,26 @@ async function run(app: RunningApp, options: Options): Promise<boolean> {
   began = performance.now();
   const report = await runAudit(auditChecks(app.platform, app.modules));
   say(`audit (${((performance.now() - began) / 1000).toFixed(1)} s):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
+  if (yardstick !== undefined) printScaledTargets(yardstick, rows);
   return report.ok;
+}
+
+async function measureYardstick(databaseUrl: string, seconds: number): Promise<number> {
+  say(`yardstick: one hot row updated + one order inserted per transaction, ${HOT_ROW_REFERENCE.connections} connections, ${seconds} s...`);
+  const measured = await hotRowYardstick(databaseUrl, seconds);
+  say(`yardstick: ${measured.toFixed(0)} tx/s here; BENCHMARKS.md: ~${HOT_ROW_REFERENCE.txPerSec} tx/s on the machine the targets were set on`);
+  return measured;
+}
+
+/** Each scenario against its target scaled by what this machine makes of the yardstick. */
+function printScaledTargets(measured: number, rows: Row[]): void {
+  const scale = measured / HOT_ROW_REFERENCE.txPerSec;
+  say(`\ntargets scaled by the yardstick (${measured.toFixed(0)} tx/s here = ${(scale * 100).toFixed(0)} % of BENCHMARKS.md's ${HOT_ROW_REFERENCE.txPerSec}):`);
+  for (const { scenario, outcome, target } of rows) {
+    if (target === undefined) continue;
+    const scaled = target * scale;
+    say(`  ${scenario}: ${outcome.perSec.toFixed(0)} orders/s = ${(outcome.perSec / measured).toFixed(2)} × the yardstick; target ${target} = ${(target / HOT_ROW_REFERENCE.txPerSec).toFixed(2)} × it, here ${scaled.toFixed(0)}: ${outcome.perSec >= scaled ? 'ok' : 'MISSED'}`);
+  }
 }
 
 async function main(): Promise<boolean> {
