@@ -15,13 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { newId } from '../src/platform/ids.js';
 import { createTestDatabase } from '../test/support/harness.js';
 import { positiveInt, runBench, say } from './bench-kit.js';
 import { cpuShares, cpuSnapshot } from './cpu-sampler.js';
+import { connectionLoops } from './yardstick.js';
 
 const BUYERS = 2_000;
 const LEAN = [
@@ -106,24 +106,11 @@ async function main(): Promise<boolean> {
       [sale.id, sale.sku, sale.product, sale.seller],
     );
     const buyers = Array.from({ length: BUYERS }, () => randomUUID());
-    let written = 0;
     const cpuBefore = cpuSnapshot([], 'client (bench)');
-    const began = performance.now();
-    const end = began + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const client = await pool.connect();
-        try {
-          while (performance.now() < end) {
-            await writeBatch(client, sale, batchRows(sale, buyers, batch, values.lean));
-            written += batch;
-          }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    const elapsed = (performance.now() - began) / 1000;
+    const { done: written, seconds: elapsed } = await connectionLoops(pool, connections, seconds, async (client) => {
+      await writeBatch(client, sale, batchRows(sale, buyers, batch, values.lean));
+      return batch;
+    });
     say(`${Math.round(written / elapsed).toLocaleString('en-US')} orders/s (${written.toLocaleString('en-US')} orders with their rows and notifications in ${elapsed.toFixed(1)} s)`);
     say(`CPU ${cpuShares(cpuBefore, cpuSnapshot([], 'client (bench)')).text}`);
     return true;

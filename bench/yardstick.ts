@@ -22,28 +22,37 @@ export async function hotRowYardstick(databaseUrl: string, seconds: number, conn
       insert into yardstick_stock values (1, 1000000000);
       create table yardstick_orders (id bigserial primary key, sku int not null, user_id int not null, quantity int not null, price bigint not null, created_at timestamptz not null default now());
     `);
-    let done = 0;
-    const began = performance.now();
-    const end = began + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const client = await pool.connect();
-        try {
-          while (performance.now() < end) {
-            await client.query('begin');
-            await client.query('update yardstick_stock set n = n - 1 where id = 1 and n >= 1');
-            await client.query('insert into yardstick_orders (sku, user_id, quantity, price) values (1, $1, 1, 100)', [Math.floor(Math.random() * 100_000)]);
-            await client.query('commit');
-            done++;
-          }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    return done / ((performance.now() - began) / 1000);
+    const { done, seconds: elapsed } = await connectionLoops(pool, connections, seconds, async (client) => {
+      await client.query('begin');
+      await client.query('update yardstick_stock set n = n - 1 where id = 1 and n >= 1');
+      await client.query('insert into yardstick_orders (sku, user_id, quantity, price) values (1, $1, 1, 100)', [Math.floor(Math.random() * 100_000)]);
+      await client.query('commit');
+      return 1;
+    });
+    return done / elapsed;
   } finally {
     await pool.query('drop table if exists yardstick_stock, yardstick_orders').catch(() => undefined);
     await pool.end();
   }
+}
+
+/**
+ * `connections` closed loops, each on a client of its own from `pool`, calling `step` until
+ * `seconds` have passed; what the steps returned, summed, and the seconds it took.
+ */
+export async function connectionLoops(pool: pg.Pool, connections: number, seconds: number, step: (client: pg.PoolClient) => Promise<number>): Promise<{ done: number; seconds: number }> {
+  let done = 0;
+  const began = performance.now();
+  const end = began + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (performance.now() < end) done += await step(client);
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  return { done, seconds: (performance.now() - began) / 1000 };
 }
