@@ -48,7 +48,10 @@ export async function connectionLoops(pool: pg.Pool, connections: number, second
     Array.from({ length: connections }, async () => {
       const client = await pool.connect();
       try {
-        while (performance.now() < end) done += await step(client);
+        while (performance.now() < end) {
+          const stepped = await step(client); // not `done += await …`: that reads `done` before the wait and loses the other loops' steps
+          done += stepped;
+        }
       } finally {
         client.release();
       }
