@@ -16,12 +16,13 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { sql } from 'kysely';
+import { inTransaction, insertRecordsets, openDatabase, type Db, type Recordset } from '../src/platform/db/index.js';
 import { newId } from '../src/platform/ids.js';
 import { createTestDatabase } from '../test/support/harness.js';
 import { positiveInt, runBench, say } from './bench-kit.js';
 import { cpuShares, cpuSnapshot } from './cpu-sampler.js';
-import { connectionLoops } from './yardstick.js';
+import { closedLoops } from './yardstick.js';
 
 const BUYERS = 2_000;
 const LEAN = [
@@ -36,14 +37,7 @@ const LEAN = [
   'alter table flash_buyers drop constraint flash_buyers_sale_id_fkey',
 ];
 
-type Row = Record<string, unknown>;
 type Sale = { id: string; seller: string; sku: string; product: string };
-
-/** `insert … select from json_populate_recordset`, as platform/db/bulk.ts writes a recordset. */
-function recordset(name: string, table: string, rows: Row[], param: number, conflicts = ''): string {
-  const columns = Object.keys(rows[0] ?? {}).join(', ');
-  return `${name} as (insert into ${table} (${columns}) select ${columns} from json_populate_recordset(null::${table}, $${param}::json)${conflicts})`;
-}
 
 /** The rows of one batch of `size` purchases by random buyers, each succeeding. */
 function batchRows(sale: Sale, buyers: string[], size: number, lean: boolean) {
@@ -65,26 +59,36 @@ function batchRows(sale: Sale, buyers: string[], size: number, lean: boolean) {
   }));
   const counts = new Map<string, number>();
   for (const p of purchases) counts.set(p.buyer, (counts.get(p.buyer) ?? 0) + 1);
-  const tables: [string, Row[], string?][] = [['orders', orders], ['orders_items', items], ['orders_status_log', history], ['platform_jobs', jobs, ' on conflict do nothing'], ['flash_purchases', results], ['platform_outbox', event]];
-  return { size, tables: tables.filter(([, rows]) => rows.length > 0), notifications, counts };
+  const recordsets: Recordset[] = [
+    { table: 'orders', rows: orders },
+    { table: 'orders_items', rows: items },
+    { table: 'orders_status_log', rows: history },
+    { table: 'platform_jobs', rows: jobs, skipConflicts: true },
+    { table: 'flash_purchases', rows: results },
+    { table: 'platform_outbox', rows: event },
+  ];
+  return { size, recordsets, notifications: { table: 'notifications', rows: notifications, skipConflicts: true } satisfies Recordset, counts };
 }
 
-async function writeBatch(client: pg.PoolClient, sale: Sale, rows: ReturnType<typeof batchRows>): Promise<void> {
+/** One batch as the drain writes it (its statements, in its order), then its notifications as the consumer does. */
+async function writeBatch(db: Db, sale: Sale, rows: ReturnType<typeof batchRows>): Promise<void> {
   const users = [...rows.counts.keys()].sort();
-  await client.query('begin');
-  await client.query('select * from flash_sales where id = $1', [sale.id]);
-  await client.query('select user_id, quantity from flash_buyers where sale_id = $1 and user_id = any($2::uuid[])', [sale.id, users]);
-  await client.query('select * from orders_addresses where user_id = any($1::uuid[]) and is_default', [users]);
-  const ctes = rows.tables.map(([table, tableRows, conflicts], i) => recordset(`rs${i}`, table, tableRows, i + 1, conflicts));
-  await client.query(`with ${ctes.join(', ')} select 1`, rows.tables.map(([, tableRows]) => JSON.stringify(tableRows)));
-  await client.query(
-    `insert into flash_buyers (sale_id, user_id, quantity, max_quantity) select $1::uuid, u, q, 1000000 from unnest($2::uuid[], $3::int[]) as t(u, q)
-     on conflict (sale_id, user_id) do update set quantity = flash_buyers.quantity + excluded.quantity`,
-    [sale.id, users, users.map((u) => rows.counts.get(u) ?? 0)],
+  await inTransaction(
+    db,
+    async (tx) => {
+      await sql`select * from flash_sales where id = ${sale.id}`.execute(tx);
+      await sql`select user_id, quantity from flash_buyers where sale_id = ${sale.id} and user_id = any(${users}::uuid[])`.execute(tx);
+      await sql`select * from orders_addresses where user_id = any(${users}::uuid[]) and is_default`.execute(tx);
+      await insertRecordsets(tx, rows.recordsets);
+      await sql`
+        insert into flash_buyers (sale_id, user_id, quantity, max_quantity)
+        select ${sale.id}::uuid, u, q, 1000000 from unnest(${users}::uuid[], ${users.map((u) => rows.counts.get(u) ?? 0)}::int[]) as t(u, q)
+        on conflict (sale_id, user_id) do update set quantity = flash_buyers.quantity + excluded.quantity`.execute(tx);
+      await sql`update flash_sales set stock = stock - ${rows.size} where id = ${sale.id} and stock - ${rows.size} between 0 and quantity - returned_to_sku`.execute(tx);
+    },
+    { attempts: 1 },
   );
-  await client.query('update flash_sales set stock = stock - $2 where id = $1 and stock - $2 between 0 and quantity - returned_to_sku', [sale.id, rows.size]);
-  await client.query('commit');
-  await client.query(`with ${recordset('n', 'notifications', rows.notifications, 1, ' on conflict do nothing')} select 1`, [JSON.stringify(rows.notifications)]);
+  await insertRecordsets(db, [rows.notifications]);
 }
 
 async function main(): Promise<boolean> {
@@ -94,28 +98,28 @@ async function main(): Promise<boolean> {
   const seconds = positiveInt(values.seconds, '--seconds');
   say(`the flash drain's rows written by PostgreSQL alone${values.lean ? ' (lean schema)' : ''}: ${connections} connections, batches of ${batch}, ${seconds} s, ${BUYERS} buyers; node ${process.version}, ${os.cpus().length} CPUs`);
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: connections + 1 });
+  let close = async (): Promise<void> => undefined;
   try {
     const migrated = spawnSync(process.execPath, ['bin/flashmart.mjs', 'migrate'], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
     if (migrated.status !== 0) throw new Error(`flashmart migrate failed: ${migrated.stderr}`);
-    if (values.lean) for (const statement of LEAN) await pool.query(statement);
+    const { db } = await openDatabase({ databaseUrl: database.url, dataDir: '', poolSize: connections });
+    close = () => db.destroy();
+    if (values.lean) for (const statement of LEAN) await sql.raw(statement).execute(db);
     const sale: Sale = { id: newId(), seller: randomUUID(), sku: randomUUID(), product: randomUUID() };
-    await pool.query(
-      `insert into flash_sales (id, sku_id, product_id, seller_id, title, currency, price, quantity, stock, per_user_limit, starts_at, ends_at, state, created_by)
-       values ($1, $2, $3, $4, 'Bench flash thing', 'CNY', 100, 1000000000, 1000000000, 1000000, now(), now() + interval '1 day', 'active', $4)`,
-      [sale.id, sale.sku, sale.product, sale.seller],
-    );
+    await sql`
+      insert into flash_sales (id, sku_id, product_id, seller_id, title, currency, price, quantity, stock, per_user_limit, starts_at, ends_at, state, created_by)
+      values (${sale.id}, ${sale.sku}, ${sale.product}, ${sale.seller}, 'Bench flash thing', 'CNY', 100, 1000000000, 1000000000, 1000000, now(), now() + interval '1 day', 'active', ${sale.seller})`.execute(db);
     const buyers = Array.from({ length: BUYERS }, () => randomUUID());
     const cpuBefore = cpuSnapshot([], 'client (bench)');
-    const { done: written, seconds: elapsed } = await connectionLoops(pool, connections, seconds, async (client) => {
-      await writeBatch(client, sale, batchRows(sale, buyers, batch, values.lean));
+    const { done: written, seconds: elapsed } = await closedLoops(connections, seconds, async () => {
+      await writeBatch(db, sale, batchRows(sale, buyers, batch, values.lean));
       return batch;
     });
     say(`${Math.round(written / elapsed).toLocaleString('en-US')} orders/s (${written.toLocaleString('en-US')} orders with their rows and notifications in ${elapsed.toFixed(1)} s)`);
     say(`CPU ${cpuShares(cpuBefore, cpuSnapshot([], 'client (bench)')).text}`);
     return true;
   } finally {
-    await pool.end();
+    await close();
     await database.drop();
   }
 }

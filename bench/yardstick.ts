@@ -41,15 +41,20 @@ export async function hotRowYardstick(databaseUrl: string, seconds: number, conn
       pgbench(databaseUrl, WARM_UP_SECONDS, connections);
       return { txPerSec: pgbench(databaseUrl, seconds, connections), by: `pgbench -c ${connections}` };
     }
-    const transaction = async (client: pg.PoolClient) => {
-      await client.query('begin');
-      await client.query('update yardstick_stock set n = n - 1 where id = 1 and n >= 1');
-      await client.query('insert into yardstick_orders (sku, user_id, quantity, price) values (1, $1, 1, 100)', [Math.floor(Math.random() * 100_000)]);
-      await client.query('commit');
-      return 1;
+    const transaction = async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('update yardstick_stock set n = n - 1 where id = 1 and n >= 1');
+        await client.query('insert into yardstick_orders (sku, user_id, quantity, price) values (1, $1, 1, 100)', [Math.floor(Math.random() * 100_000)]);
+        await client.query('commit');
+        return 1;
+      } finally {
+        client.release();
+      }
     };
-    await connectionLoops(pool, connections, WARM_UP_SECONDS, transaction); // connections opened, the server past the tables' creation
-    const { done, seconds: elapsed } = await connectionLoops(pool, connections, seconds, transaction);
+    await closedLoops(connections, WARM_UP_SECONDS, transaction); // connections opened, the server past the tables' creation
+    const { done, seconds: elapsed } = await closedLoops(connections, seconds, transaction);
     return { txPerSec: done / elapsed, by: `node-postgres, ${connections} connections (pgbench is not installed)` };
   } finally {
     await pool.query('drop table if exists yardstick_stock, yardstick_orders').catch(() => undefined);
@@ -77,23 +82,18 @@ function pgbench(databaseUrl: string, seconds: number, connections: number): num
 }
 
 /**
- * `connections` closed loops, each on a client of its own from `pool`, calling `step` until
- * `seconds` have passed; what the steps returned, summed, and the seconds it took.
+ * `loops` closed loops calling `step` until `seconds` have passed; what the steps returned,
+ * summed, and the seconds it took.
  */
-export async function connectionLoops(pool: pg.Pool, connections: number, seconds: number, step: (client: pg.PoolClient) => Promise<number>): Promise<{ done: number; seconds: number }> {
+export async function closedLoops(loops: number, seconds: number, step: () => Promise<number>): Promise<{ done: number; seconds: number }> {
   let done = 0;
   const began = performance.now();
   const end = began + seconds * 1000;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const client = await pool.connect();
-      try {
-        while (performance.now() < end) {
-          const stepped = await step(client); // not `done += await …`: that reads `done` before the wait and loses the other loops' steps
-          done += stepped;
-        }
-      } finally {
-        client.release();
+    Array.from({ length: loops }, async () => {
+      while (performance.now() < end) {
+        const stepped = await step(); // not `done += await …`: that reads `done` before the wait and loses the other loops' steps
+        done += stepped;
       }
     }),
   );

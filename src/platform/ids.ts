@@ -1,11 +1,12 @@
 import { randomFillSync } from 'node:crypto';
 
 /** Random bytes drawn in blocks: one system call per 256 ids instead of one each. */
-const pool = Buffer.alloc(16 * 256);
+const pool = Buffer.alloc(10 * 256);
 let poolOffset = pool.length;
 let lastMs = -1;
 let counter = 0;
 
+/** The 10 random bytes of an id, into `target` from byte 6 on. */
 function randomBytes10(target: Buffer): void {
   if (poolOffset + 10 > pool.length) {
     randomFillSync(pool);
