@@ -12,6 +12,7 @@
 // First, for `--yardstick` seconds (0: not at all), the hot-row yardstick the targets were set
 // against (BENCHMARKS.md: ~1,250 tx/s there) runs on the same server; at the end the targets
 // are printed again scaled by what this machine manages of it.
+// FLASHMART_DB_PREPARED_STATEMENTS=off in the environment measures without prepared statements.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -194,7 +195,7 @@ async function main(): Promise<boolean> {
     `orders on PostgreSQL + Redis + RabbitMQ (role ${options.role}${options.role === 'api' ? ': no relay, consumers or jobs while measuring' : ''}): ${options.buyers} buyers, pool ${options.pool}, ` +
       `${options.warmUp} s warm-up + ${options.duration} s per scenario, node ${process.version}, ${os.cpus().length} CPUs`,
   );
-  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool), FLASHMART_ROLE: options.role });
+  const environment = await createTestEnvironment('services', { LOG_LEVEL: 'warn', FLASHMART_DB_POOL_SIZE: String(options.pool), FLASHMART_ROLE: options.role, FLASHMART_DB_PREPARED_STATEMENTS: process.env.FLASHMART_DB_PREPARED_STATEMENTS ?? 'on' });
   let app: RunningApp | undefined;
   try {
     app = await startApp(environment.config, { listen: false });

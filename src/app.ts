@@ -117,7 +117,7 @@ async function openTransport(config: Config, database: Database, logger: Logger,
 /** Opens every adapter the configuration selects: PGlite or PostgreSQL, memory or Redis, in-process or RabbitMQ. */
 export async function openPlatform(config: Config, logger: Logger): Promise<Platform> {
   const metrics = createMetrics();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, preparedStatements: config.dbPreparedStatements });
   const hotStore = await openHotStore(config.redisUrl, config.namespace);
   const transport = await openTransport(config, database, logger, metrics);
   const bus = createBus(database.db, transport, logger, metrics);

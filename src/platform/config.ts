@@ -44,6 +44,11 @@ export interface Config {
   deliveryLimit: number;
   /** PostgreSQL connections per process (each process also keeps one per LISTEN channel). */
   dbPoolSize: number;
+  /**
+   * Prepare (name) the statements a process repeats, so PostgreSQL plans them once per
+   * connection. Off behind a pooler in transaction mode that cannot keep prepared statements.
+   */
+  dbPreparedStatements: boolean;
   /** Behind a load balancer: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
 }
@@ -164,6 +169,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     publicUrl: publicUrl ?? `http://${host}:${port}`,
     deliveryLimit: readInt(env, 'FLASHMART_DELIVERY_LIMIT', 5, 1, 100),
     dbPoolSize: readInt(env, 'FLASHMART_DB_POOL_SIZE', 20, 1, 1000),
+    dbPreparedStatements: readEnum(env, 'FLASHMART_DB_PREPARED_STATEMENTS', ['on', 'off'], 'on') === 'on',
     trustProxy: readEnum(env, 'FLASHMART_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
   };
   return { ...config, ...overrides };

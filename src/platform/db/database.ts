@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { prepareRepeatedStatements } from './prepared.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { startPGliteThread } from './pglite-thread.js';
 import type { Db, Executor } from './tables.js';
@@ -24,6 +25,8 @@ export interface Database {
 }
 
 const INT8_OID = 20;
+/** A text is prepared from its third use; at most 256 per process (each connection plans each once). */
+const PREPARED_STATEMENTS = { minUses: 3, max: 256 };
 
 /** int8 (bigint, count(*)) as a JS number: minor units and counts stay far below 2^53. */
 function parseInt8(value: string): number {
@@ -37,14 +40,16 @@ export interface DatabaseOptions {
   /** Folder for the embedded database, or `memory://` for a throw-away one. */
   dataDir: string;
   poolSize?: number;
+  /** Prepare the statements a process repeats (default on; off behind a pooler that cannot). */
+  preparedStatements?: boolean;
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite persisted in the data folder. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20) : openPGlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20, options.preparedStatements ?? true) : openPGlite(options.dataDir);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -56,6 +61,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  if (preparedStatements) prepareRepeatedStatements(pool, PREPARED_STATEMENTS);
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<() => Promise<void>>();
   return {

@@ -1,11 +1,12 @@
 import type { IsolationLevel } from 'kysely';
+import { isStalePreparedStatement } from './prepared.js';
 import type { Db, Tx } from './tables.js';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 
 export interface TransactionOptions {
   isolation?: IsolationLevel;
-  /** Attempts for serialization failures and deadlocks (default 5). */
+  /** Attempts for serialization failures, deadlocks and stale prepared statements (default 5). */
   attempts?: number;
 }
 
@@ -19,7 +20,8 @@ function sqlState(error: unknown): string | undefined {
 
 /**
  * Runs `work` in one database transaction and retries it when PostgreSQL reports a
- * serialization failure or a deadlock. `work` must only touch the database through `tx`.
+ * serialization failure, a deadlock, or a prepared statement whose result columns changed (a
+ * migration added a column; the statement is prepared afresh). `work` must only touch the database through `tx`.
  */
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 5;
@@ -29,7 +31,8 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, opt
       return await builder.execute(work);
     } catch (error) {
       const state = sqlState(error);
-      if (attempt >= attempts || state === undefined || !RETRYABLE.has(state)) throw error;
+      const retryable = (state !== undefined && RETRYABLE.has(state)) || isStalePreparedStatement(error);
+      if (attempt >= attempts || !retryable) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }

@@ -1,0 +1,113 @@
+/**
+ * Prepared statements on a real PostgreSQL (PGlite has no pool to prepare on): which texts get
+ * prepared, the cap, and a column added under a prepared `select *` (a rolling deploy's migration),
+ * outside and inside a transaction.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { createTestDatabase } from '../../../test/support/harness.js';
+import { servicesEnabled } from '../../../test/support/services.js';
+import { prepareRepeatedStatements } from './prepared.js';
+import { inTransaction } from './transaction.js';
+
+describe('prepared statements (postgres)', { skip: servicesEnabled ? false : 'needs PostgreSQL' }, () => {
+  let url: string;
+  let drop: () => Promise<void>;
+  const opened: pg.Pool[] = [];
+
+  before(async () => {
+    ({ url, drop } = await createTestDatabase());
+  });
+  after(async () => {
+    await Promise.all(opened.map((p) => p.end()));
+    await drop();
+  });
+
+  /** One connection, so every statement meets the same session's prepared statements. */
+  function onePool(options = { minUses: 3, max: 256 }): pg.Pool {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    prepareRepeatedStatements(pool, options);
+    opened.push(pool);
+    return pool;
+  }
+
+  async function preparedTexts(pool: pg.Pool): Promise<string[]> {
+    const result = await pool.query<{ statement: string }>('select statement from pg_prepared_statements order by prepare_time');
+    return result.rows.map((r) => r.statement);
+  }
+
+  it('prepares a parameterised text from its third use, once per connection, and answers as before', async () => {
+    const pool = onePool();
+    const text = 'select $1::int + 1 as n';
+    for (let i = 1; i <= 2; i++) assert.equal((await pool.query<{ n: number }>(text, [i])).rows[0]?.n, i + 1);
+    assert.deepEqual(await preparedTexts(pool), [], 'not before its third use');
+    for (let i = 3; i <= 6; i++) assert.equal((await pool.query<{ n: number }>(text, [i])).rows[0]?.n, i + 1);
+    assert.deepEqual(await preparedTexts(pool), [text], 'prepared once, used since');
+  });
+
+  it('never prepares a text without parameters', async () => {
+    const pool = onePool();
+    for (let i = 0; i < 5; i++) await pool.query('select 1 as one', []);
+    assert.deepEqual(await preparedTexts(pool), []);
+  });
+
+  it('prepares at most `max` texts; the others still answer', async () => {
+    const pool = onePool({ minUses: 1, max: 2 });
+    const texts = ['select $1::int as a', 'select $1::int as b', 'select $1::int as c'];
+    for (const text of texts) for (let i = 0; i < 3; i++) assert.equal(Object.values((await pool.query(text, [7])).rows[0] as object)[0], 7);
+    assert.deepEqual(await preparedTexts(pool), texts.slice(0, 2));
+  });
+
+  it('still prepares a repeated text after many one-off texts were counted', async () => {
+    const pool = onePool({ minUses: 2, max: 4 });
+    for (let i = 0; i < 40; i++) await pool.query(`select $1::int as n${i}`, [i]);
+    for (let i = 0; i < 2; i++) await pool.query('select $1::int as repeated', [i]);
+    assert.deepEqual(await preparedTexts(pool), ['select $1::int as repeated']);
+  });
+
+  describe('a column added under a prepared select * (a migration during a rolling deploy)', () => {
+    let admin: pg.Client;
+    before(async () => {
+      admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+    });
+    after(async () => {
+      await admin.end();
+    });
+
+    async function freshTable(name: string): Promise<void> {
+      await admin.query(`create table ${name} (id int primary key, a int not null); insert into ${name} values (1, 10)`);
+    }
+
+    it('outside a transaction: prepared afresh and answered with the new column', async () => {
+      await freshTable('rolling_a');
+      const pool = onePool();
+      const text = 'select * from rolling_a where id = $1';
+      for (let i = 0; i < 3; i++) assert.deepEqual((await pool.query(text, [1])).rows, [{ id: 1, a: 10 }]);
+      await admin.query('alter table rolling_a add column b int not null default 20');
+      assert.deepEqual((await pool.query(text, [1])).rows, [{ id: 1, a: 10, b: 20 }]);
+      assert.deepEqual((await pool.query(text, [1])).rows, [{ id: 1, a: 10, b: 20 }]);
+      assert.deepEqual(await preparedTexts(pool), [text, text], 'the stale one and its successor');
+    });
+
+    it('inside a transaction: the transaction is retried and answers with the new column', async () => {
+      await freshTable('rolling_b');
+      const pool = onePool();
+      const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
+      const read = async () => {
+        let attempts = 0;
+        const rows = await inTransaction(db as never, async (tx) => {
+          attempts++;
+          return (await sql<Record<string, number>>`select * from rolling_b where id = ${1}`.execute(tx)).rows;
+        });
+        return { attempts, rows };
+      };
+      for (let i = 0; i < 3; i++) assert.deepEqual(await read(), { attempts: 1, rows: [{ id: 1, a: 10 }] });
+      await admin.query('alter table rolling_b add column b int not null default 20');
+      assert.deepEqual(await read(), { attempts: 2, rows: [{ id: 1, a: 10, b: 20 }] });
+      assert.deepEqual(await read(), { attempts: 1, rows: [{ id: 1, a: 10, b: 20 }] });
+    });
+  });
+});
