@@ -1,4 +1,4 @@
-import type { Executor, Row } from '../../platform/db/index.js';
+import { insertRecordsets, type Executor, type Row } from '../../platform/db/index.js';
 import './notifications.tables.js';
 
 export type NotificationRow = Row<'notifications'>;
@@ -29,12 +29,8 @@ export async function insertNotification(db: Executor, n: NewNotification): Prom
 
 /** Inserts many notifications in one statement; those whose dedupe key exists are skipped. */
 export async function insertNotifications(db: Executor, list: NewNotification[]): Promise<void> {
-  if (list.length === 0) return;
-  await db
-    .insertInto('notifications')
-    .values(list.map((n) => ({ user_id: n.userId, type: n.type, title: n.title, body: n.body, dedupe_key: n.dedupeKey })))
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  // A recordset, not a VALUES list: one statement text whatever the batch's size (prepared once).
+  await insertRecordsets(db, [{ table: 'notifications', rows: list.map((n) => ({ user_id: n.userId, type: n.type, title: n.title, body: n.body, dedupe_key: n.dedupeKey })), skipConflicts: true }]);
 }
 
 /** A user's notifications, newest first, below `beforeId` when given. */

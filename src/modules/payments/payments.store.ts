@@ -1,4 +1,4 @@
-import { recordsetCtes, type Executor, type Recordset } from '../../platform/db/index.js';
+import { recordsetCtes, recordsetInsert, type Executor, type Recordset } from '../../platform/db/index.js';
 import { statesLeadingTo, type IntentStatus, type ProviderName } from './payment-state.js';
 import { sql, type Selectable } from 'kysely';
 import type { PaymentsTables } from './payments.tables.js';
@@ -62,7 +62,8 @@ export async function insertIntent(db: Executor, intent: NewIntent): Promise<Int
  */
 export async function insertSettledIntents(db: Executor, intents: NewIntent[], cancelNote: string, alongside: Recordset[] = []): Promise<Intent[]> {
   if (intents.length === 0) return [];
-  const inserted = db.insertInto('payments_intents').values(intents.map((intent) => intentValues(intent, 'succeeded'))).returning(columns);
+  // A recordset, not a VALUES list: one statement text whatever the batch's size (prepared once).
+  const inserted = recordsetInsert('payments_intents', intents.map((intent) => intentValues(intent, 'succeeded')));
   const more = recordsetCtes(alongside);
   const result = await sql<IntentRow>`
     with cancelled as (
@@ -74,7 +75,7 @@ export async function insertSettledIntents(db: Executor, intents: NewIntent[], c
     cancel_logged as (
       insert into payments_log (intent_id, from_status, to_status, note) select id, 'pending', 'cancelled', ${cancelNote} from cancelled order by id
     ),
-    inserted as (${inserted}),
+    inserted as (${inserted} returning ${sql.join(columns.map((c) => sql.ref(c)))}),
     logged as (
       insert into payments_log (intent_id, from_status, to_status, note)
       select i.id, s.from_status, s.to_status, case when s.step = 1 then 'created' else 'settled by ' || i.provider end

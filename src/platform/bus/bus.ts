@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { ItemFailed, createGroupCommit, inTransaction, succeeded, type Db, type Tx } from '../db/index.js';
+import { sql } from 'kysely';
+import { ItemFailed, createGroupCommit, inTransaction, recordsetInsert, succeeded, type Db, type Tx } from '../db/index.js';
 import type { Metrics } from '../metrics.js';
 import type { BusMessage, EventMap, Topic } from './events.js';
 import type { DeadLetterStore } from './in-process.js';
@@ -27,12 +28,9 @@ export function createBus(db: Db, transport: Transport, logger: Logger, metrics:
    */
   function handlerFor(group: string, handlers: EventHandlers) {
     return createGroupCommit<WireMessage, boolean>(db, { maxBatch: 64 }, async (tx, messages) => {
-      const fresh = await tx
-        .insertInto('platform_inbox')
-        .values(messages.map((m) => ({ consumer_group: group, message_id: m.id })))
-        .onConflict((oc) => oc.doNothing())
-        .returning('message_id')
-        .execute();
+      // A recordset, not a VALUES list: one statement text whatever the batch's size (prepared once).
+      const inbox = recordsetInsert('platform_inbox', messages.map((m) => ({ consumer_group: group, message_id: m.id })), true);
+      const fresh = inbox ? (await sql<{ message_id: string }>`${inbox} returning message_id`.execute(tx)).rows : [];
       const todo = new Set(fresh.map((row) => row.message_id));
       const outcomes = [];
       const batched = new Map<Topic, { batch: (tx: Tx, payloads: unknown[]) => Promise<void>; payloads: unknown[] }>();

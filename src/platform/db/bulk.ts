@@ -34,7 +34,12 @@ export function recordsetCtes(recordsets: Recordset[]): RawBuilder<unknown>[] {
   return inserts.map((insert, i) => sql`${sql.raw(`rs${i}`)} as (${insert})`);
 }
 
-function recordsetInsert<T extends keyof Tables & string>(table: T, rows: RecordsetRow<T>[], skipConflicts = false) {
+/**
+ * One recordset's insert (`insert into t (…) select … from json_populate_recordset(…)`), for a
+ * statement that wants it as its own CTE, e.g. with a RETURNING clause. Undefined when empty.
+ * Its text does not depend on the number of rows (one JSON parameter).
+ */
+export function recordsetInsert<T extends keyof Tables & string>(table: T, rows: RecordsetRow<T>[], skipConflicts = false) {
   const first = rows[0];
   if (!first) return undefined;
   const columns = sql.join(Object.keys(first).map((column) => sql.ref(column)));

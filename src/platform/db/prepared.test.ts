@@ -60,6 +60,21 @@ describe('prepared statements (postgres)', { skip: servicesEnabled ? false : 'ne
     assert.deepEqual(await preparedTexts(pool), texts.slice(0, 2));
   });
 
+  it('does not prepare texts that differ only in the length of a parameter list', async () => {
+    const pool = onePool({ minUses: 2, max: 256 });
+    const list = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+    for (let n = 1; n <= 6; n++) for (let i = 0; i < 3; i++) assert.equal((await pool.query(`select 3 in (${list(n)}) as hit`, Array.from({ length: n }, (_, j) => j + 2))).rows[0]?.hit, n >= 2);
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `($${i + 1}::int, default)`).join(', ');
+    await pool.query('create table multi_row (x int not null, y int not null default 0)');
+    for (let n = 1; n <= 4; n++) for (let i = 0; i < 3; i++) await pool.query(`insert into multi_row (x, y) values ${values(n)}`, Array.from({ length: n }, () => 1));
+    assert.equal((await pool.query('select count(*)::int as n from multi_row')).rows[0]?.n, 3 * (1 + 2 + 3 + 4));
+    assert.deepEqual(
+      await preparedTexts(pool),
+      [`select 3 in ($1) as hit`, `insert into multi_row (x, y) values ($1::int, default)`],
+      'only the first length of each, used before the second appeared',
+    );
+  });
+
   it('still prepares a repeated text after many one-off texts were counted', async () => {
     const pool = onePool({ minUses: 2, max: 4 });
     for (let i = 0; i < 40; i++) await pool.query(`select $1::int as n${i}`, [i]);

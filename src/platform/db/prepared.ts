@@ -24,6 +24,8 @@ interface Seen {
   uses: number;
   name?: string;
   generation: number;
+  /** One of several texts of one shape: never prepared. */
+  variable: boolean;
 }
 
 type Query = (...args: unknown[]) => unknown;
@@ -35,30 +37,54 @@ type Query = (...args: unknown[]) => unknown;
  * plan (a generic one after five executions, when that costs no more than planning each time),
  * which for the batch statements of the write path is most of their server time.
  *
- * Texts that vary with their input (an `in (…)` list of a batch's length) reach the cap on
- * distinct texts and stay unprepared. Parameterless texts (migration scripts, BEGIN, COMMIT)
+ * Texts that vary with their input (an `in (…)` or VALUES list as long as a batch) are not
+ * prepared: once two texts differ only in their parameter lists, neither is (one already
+ * prepared stays), so they cannot fill the cap and leave later statements unprepared. Parameterless texts (migration scripts, BEGIN, COMMIT)
  * never are. A prepared statement whose result columns changed (PostgreSQL refuses it) gets a
  * fresh name: outside a transaction the query is sent again at once; inside one the error ends
  * the transaction, which `inTransaction` retries.
  */
 export function prepareRepeatedStatements(pool: pg.Pool, options: PreparedStatementOptions): void {
   const seen = new Map<string, Seen>();
+  /** Per shape (a text without its parameter lists), its first text; `false` once a second differed. */
+  const shapes = new Map<string, string | false>();
   let prepared = 0;
 
   function nameFor(text: string): string | undefined {
     let entry = seen.get(text);
     if (!entry) {
       // Counting is bounded too: when many one-off texts were counted, start counting again.
-      if (seen.size >= options.max * 4) for (const [key, value] of seen) if (value.name === undefined) seen.delete(key);
-      entry = { uses: 0, generation: 0 };
+      if (seen.size >= options.max * 4) {
+        for (const [key, value] of seen) if (value.name === undefined) seen.delete(key);
+        for (const [key, value] of shapes) if (value !== false && !seen.get(value)?.name) shapes.delete(key);
+      }
+      entry = { uses: 0, generation: 0, variable: isVariable(text) };
       seen.set(text, entry);
     }
     if (entry.name !== undefined) return entry.name;
     entry.uses++;
-    if (entry.uses < options.minUses || prepared >= options.max) return undefined;
+    if (entry.variable || entry.uses < options.minUses || prepared >= options.max) return undefined;
     prepared++;
     entry.name = statementName(text, entry.generation);
     return entry.name;
+  }
+
+  /** A text whose parameter lists vary with its input (`in ($1, $2)`, a VALUES list): one of many. */
+  function isVariable(text: string): boolean {
+    // Without its parameters (and their casts), the DEFAULTs of multi-row inserts and list glue.
+    const shape = text.replace(/\$\d+(?:::[\w."]+(?:\[\])*)?|\bdefault\b/gi, '').replace(/[\s,()]+/g, '');
+    const first = shapes.get(shape);
+    if (first === undefined) {
+      shapes.set(shape, text);
+      return false;
+    }
+    if (first === text) return false;
+    if (first !== false) {
+      shapes.set(shape, false);
+      const earlier = seen.get(first);
+      if (earlier) earlier.variable = true;
+    }
+    return true;
   }
 
   function renew(text: string): string | undefined {
