@@ -19,6 +19,7 @@ describe('config', () => {
     assert.equal(config.autoConfirmDays, 10);
     assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
     assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dbPreparedStatements, true);
   });
 
   it('reads every documented variable', () => {
@@ -34,6 +35,7 @@ describe('config', () => {
       FLASHMART_FLASH_RATE_GLOBAL: '0',
       FLASHMART_PUBLIC_URL: 'https://shop.example',
       FLASHMART_DATA_DIR: 'memory://',
+      FLASHMART_DB_PREPARED_STATEMENTS: 'off',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.role, 'worker');
@@ -41,6 +43,7 @@ describe('config', () => {
     assert.equal(config.paymentTimeoutSeconds, 1);
     assert.equal(config.publicUrl, 'https://shop.example');
     assert.equal(config.dataDir, 'memory://');
+    assert.equal(config.dbPreparedStatements, false);
   });
 
   const bad: [string, string][] = [
@@ -55,6 +58,7 @@ describe('config', () => {
     ['FLASHMART_CURRENCIES', 'CNY,DOLLARS'],
     ['FLASHMART_JWT_SECRET', 'too-short'],
     ['FLASHMART_SANDBOX', 'maybe'],
+    ['FLASHMART_DB_PREPARED_STATEMENTS', 'yes'],
     ['FLASHMART_ADMIN_USERNAME', 'lonely'],
   ];
   for (const [name, value] of bad) {

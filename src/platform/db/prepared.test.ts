@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { createTestDatabase } from '../../../test/support/harness.js';
 import { servicesEnabled } from '../../../test/support/services.js';
+import { openDatabase } from './database.js';
 import { prepareRepeatedStatements } from './prepared.js';
 import { inTransaction } from './transaction.js';
 
@@ -81,6 +82,19 @@ describe('prepared statements (postgres)', { skip: servicesEnabled ? false : 'ne
     for (let i = 0; i < 2; i++) await pool.query('select $1::int as repeated', [i]);
     assert.deepEqual(await preparedTexts(pool), ['select $1::int as repeated']);
   });
+
+  for (const preparedStatements of [true, false]) {
+    it(`openDatabase ${preparedStatements ? 'prepares repeated statements by default' : 'prepares nothing when told not to'}`, async () => {
+      const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 1, ...(preparedStatements ? {} : { preparedStatements }) });
+      try {
+        for (let i = 0; i < 4; i++) assert.equal((await sql<{ n: number }>`select ${i}::int * 2 as n`.execute(database.db)).rows[0]?.n, i * 2);
+        const texts = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map((r) => r.statement);
+        assert.deepEqual(texts, preparedStatements ? ['select $1::int * 2 as n'] : []);
+      } finally {
+        await database.close();
+      }
+    });
+  }
 
   describe('a column added under a prepared select * (a migration during a rolling deploy)', () => {
     let admin: pg.Client;
