@@ -61,3 +61,39 @@ describe('RabbitMQ transport recovers from a lost connection', { skip: servicesE
     assert.deepEqual([...new Set(received.map((m) => JSON.stringify(m.payload)))].sort(), ['{"n":1}', '{"n":2}']);
   });
 });
+
+describe('RabbitMQ transport closes gracefully', { skip: servicesEnabled ? false : 'needs RabbitMQ' }, () => {
+  const namespace = uniqueName('fmtest-close').replaceAll('_', '-');
+  const silent = pino({ level: 'silent' });
+  after(async () => {
+    await cleanUpNamespace(namespace, ['closing']);
+  });
+
+  it('lets the handlers already working finish and settle their messages, so none is delivered again', async () => {
+    const first = await createRabbitTransport({ url: SERVICE_URLS.amqp, namespace, deliveryLimit: 3 }, silent);
+    const started: string[] = [];
+    const finished: string[] = [];
+    await first.consume('closing', ['test.slow'], async (message) => {
+      started.push(message.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished.push(message.id);
+    });
+    const ids = Array.from({ length: 5 }, (_, i) => `00000000-0000-4000-8000-00000000010${i}`);
+    await first.publish(ids.map((id) => ({ id, topic: 'test.slow', payload: {} })));
+    await waitFor(() => started.length === ids.length);
+    await first.close();
+    assert.deepEqual([...finished].sort(), ids, 'every running handler finished before the connection closed');
+
+    // Had a delivery not been acknowledged, the group's next consumer would get it again.
+    const second = await createRabbitTransport({ url: SERVICE_URLS.amqp, namespace, deliveryLimit: 3 }, silent);
+    const again: string[] = [];
+    await second.consume('closing', ['test.slow'], async (message) => {
+      again.push(message.id);
+    });
+    await second.publish([{ id: '00000000-0000-4000-8000-000000000199', topic: 'test.slow', payload: {} }]);
+    await waitFor(() => again.includes('00000000-0000-4000-8000-000000000199'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await second.close();
+    assert.deepEqual(again, ['00000000-0000-4000-8000-000000000199'], 'nothing of the first consumer came again');
+  });
+});

@@ -5,6 +5,9 @@ import type { Transport, WireHandler, WireMessage } from './transport.js';
 /** Carries a message's topic, so a replayed dead letter (sent by queue name) keeps it. */
 const TOPIC_HEADER = 'x-flashmart-topic';
 
+/** On close, how long the handlers already working may take to finish and settle their messages. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface RabbitOptions {
   url: string;
   namespace: string;
@@ -32,6 +35,9 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
   let publisher: ConfirmChannel | undefined;
   let connecting: Promise<void> | undefined;
   let closed = false;
+  /** Consumer channels (closed one by one on close) and the handlers still working on a delivery. */
+  const consumerChannels = new Set<Channel>();
+  const handling = new Set<Promise<void>>();
 
   /** Acks and nacks on a channel that closed meanwhile throw: the broker redelivers anyway. */
   function settle(action: () => void): void {
@@ -53,6 +59,8 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
         setUpConsumer(conn, sub).catch((error: unknown) => logger.error({ err: error, group: sub.group }, 'could not consume again'));
       }, 500).unref();
     });
+    consumerChannels.add(channel);
+    channel.on('close', () => consumerChannels.delete(channel));
     await channel.prefetch(options.prefetch ?? 64);
     const queue = `${options.namespace}.${sub.group}`;
     const deadQueue = `${queue}.dlq`;
@@ -72,6 +80,7 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
     for (const topic of sub.topics) await channel.bindQueue(queue, exchange, topic);
     await channel.consume(queue, (raw: ConsumeMessage | null) => {
       if (raw === null) return; // the queue was deleted; reconnect logic re-creates it
+      if (closed) return; // closing: left for the next consumer
       let payload: unknown;
       try {
         payload = JSON.parse(raw.content.toString('utf8'));
@@ -82,13 +91,15 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
       // A replayed dead letter arrives by the queue's name: its topic travels in a header.
       const headerTopic: unknown = raw.properties.headers?.[TOPIC_HEADER];
       const message = { id: String(raw.properties.messageId), topic: typeof headerTopic === 'string' ? headerTopic : raw.fields.routingKey, payload };
-      sub.handler(message).then(
+      const done = sub.handler(message).then(
         () => settle(() => channel.ack(raw)),
         (error: unknown) => {
           logger.warn({ err: error, group: sub.group, messageId: message.id }, 'message handler failed; redelivering');
           settle(() => channel.nack(raw, false, true));
         },
       );
+      handling.add(done);
+      void done.finally(() => handling.delete(done));
     });
   }
 
@@ -215,6 +226,16 @@ export async function createRabbitTransport(options: RabbitOptions, logger: Logg
     },
     async close() {
       closed = true;
+      // Deliveries from now on are left unsettled (the broker hands them to the next consumer
+      // when the connection goes); the handlers already working finish and settle theirs
+      // (bounded), so a shutdown does not make their messages be handled twice.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+      await Promise.race([Promise.allSettled([...handling]), grace]);
+      clearTimeout(timer);
+      // Each consumer channel closes first: its close-ok means the broker took the acks sent
+      // before it (amqplib interleaves channels' frames, so a connection close could overtake them).
+      await Promise.all([...consumerChannels].map((channel) => channel.close().catch(() => undefined)));
       await connection?.close().catch(() => undefined);
     },
   };
