@@ -121,6 +121,29 @@ describe('prepared statements (postgres)', { skip: servicesEnabled ? false : 'ne
       assert.deepEqual(await preparedTexts(pool), [text, text], 'the stale one and its successor');
     });
 
+    it('connections refused the same stale statement share one fresh name', async () => {
+      await freshTable('rolling_c');
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      prepareRepeatedStatements(pool, { minUses: 1, max: 256 });
+      opened.push(pool);
+      const [one, two] = [await pool.connect(), await pool.connect()];
+      try {
+        const text = 'select * from rolling_c where id = $1';
+        for (const client of [one, two]) assert.deepEqual((await client.query(text, [1])).rows, [{ id: 1, a: 10 }]);
+        await admin.query('alter table rolling_c add column b int not null default 20');
+        // At once: both send the old name before either hears it refused.
+        const answers = await Promise.all([one, two].map((client) => client.query(text, [1])));
+        for (const answer of answers) assert.deepEqual(answer.rows, [{ id: 1, a: 10, b: 20 }]);
+        const names = async (client: pg.PoolClient) => (await client.query<{ name: string }>('select name from pg_prepared_statements order by prepare_time')).rows.map((r) => r.name);
+        const [first, second] = [await names(one), await names(two)];
+        assert.equal(first.length, 2);
+        assert.deepEqual(second, first, 'the second connection prepared the name the first one drew, not a third');
+      } finally {
+        one.release();
+        two.release();
+      }
+    });
+
     it('inside a transaction: the transaction is retried and answers with the new column', async () => {
       await freshTable('rolling_b');
       const pool = onePool();

@@ -39,8 +39,8 @@ type Query = (...args: unknown[]) => unknown;
  *
  * Texts that vary with their input (an `in (…)` or VALUES list as long as a batch) are not
  * prepared: once two texts differ only in their parameter lists, neither is (one already
- * prepared stays), so they cannot fill the cap and leave later statements unprepared. Parameterless texts (migration scripts, BEGIN, COMMIT)
- * never are. A prepared statement whose result columns changed (PostgreSQL refuses it) gets a
+ * prepared stays), so they cannot fill the cap and leave later statements unprepared.
+ * Parameterless texts (migration scripts, BEGIN, COMMIT) never are. A prepared statement whose result columns changed (PostgreSQL refuses it) gets a
  * fresh name: outside a transaction the query is sent again at once; inside one the error ends
  * the transaction, which `inTransaction` retries.
  */
@@ -87,11 +87,17 @@ export function prepareRepeatedStatements(pool: pg.Pool, options: PreparedStatem
     return true;
   }
 
-  function renew(text: string): string | undefined {
+  /**
+   * The name to prepare `text` under after `stale` was refused. Only the first connection to be
+   * refused draws a new one; the others, refused the same old name later, take that one too.
+   */
+  function renew(text: string, stale: string): string | undefined {
     const entry = seen.get(text);
     if (!entry) return undefined;
-    entry.generation++;
-    entry.name = statementName(text, entry.generation);
+    if (entry.name === stale) {
+      entry.generation++;
+      entry.name = statementName(text, entry.generation);
+    }
     return entry.name;
   }
 
@@ -103,7 +109,7 @@ export function prepareRepeatedStatements(pool: pg.Pool, options: PreparedStatem
       if (name === undefined) return send(text, values) as Promise<unknown>;
       return (send({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
         if (!isStalePreparedStatement(error)) throw error;
-        const fresh = renew(text);
+        const fresh = renew(text, name);
         if (inTransaction || fresh === undefined) throw error;
         return send({ name: fresh, text, values });
       });
